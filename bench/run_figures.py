@@ -3,7 +3,7 @@
     python bench/run_figures.py [--results nbs/figures/digits_results.json] [--seeds 0 1 2]
 
 Runs MAS, IDC and the two ablations at ipc 1 and 2 with 3 seeds (IDC and `perturb` get 5x the outer
-iterations of MAS and `early`), evaluating at each checkpoint, and writes the results file (resumable:
+iterations of MAS and `early`), evaluating at each checkpoint (one 300-epoch run), and writes the results file (resumable:
 rerun to continue) and the figures next to it. About 40 minutes on a 2-core CPU. nbs/08_figures.ipynb
 plots from the committed results.
 """
@@ -18,12 +18,13 @@ def main():
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     p.add_argument('--ipcs', type=int, nargs='+', default=[1, 2])
     p.add_argument('--threads', type=int, default=1, help='torch threads (1 is fastest for these tiny networks)')
+    p.add_argument('--eval-epochs', type=int, default=300, help='epochs of each evaluation (the committed results: 300)')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     out = Path(args.results); out.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     for ipc in args.ipcs:
-        run_experiment(out, 'digits', ipc, DIGITS_CHECKPOINTS, seeds=args.seeds, device='cpu')
+        run_experiment(out, 'digits', ipc, DIGITS_CHECKPOINTS, seeds=args.seeds, eval_epochs=args.eval_epochs, device='cpu')
     res = load_results(out)
     figure3(res, 'digits', args.ipcs, out.parent/'figure3_digits.png')
     figure4(res, 'digits', args.ipcs, out.parent/'figure4_digits.png')
