@@ -6,10 +6,15 @@ Speed: one process condenses with MAS and IDC in turn, `--rounds` times, in the 
 MAS-IDC, ... so that drifts of the machine's speed and any order effect hit both alike. Each run gives its
 median seconds per outer iteration (the first iteration, which also counts FLOPs, left out); each round gives
 a MAS / IDC ratio; the ratio reported is the median over rounds, with its range. MAS uses one pool, built
-once and timed (the one-off cost). On CUDA, seconds are synchronised wall-clock time.
+once and timed (the one-off cost, without the pool's own test-accuracy check, after a warm-up run on CUDA).
+On CUDA, seconds are synchronised wall-clock time.
 
 Memory: each method then runs once more in a child process of its own, so that its peak is its own: peak
-resident set size on CPU, torch.cuda.max_memory_allocated on CUDA.
+resident set size on CPU (mostly the process's baseline: torch and the data; the MAS - IDC difference is
+what model augmentation adds), torch.cuda.max_memory_allocated on CUDA.
+
+The output committed in bench/results/ was made with
+    OMP_NUM_THREADS=1 python bench/bench_condense.py --iterations 10 --rounds 6 | tee bench/results/bench_condense_cpu.txt
 """
 import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -48,8 +53,11 @@ def main():
         train, test = get_dataset(args.dataset)
         s = condense_settings(train.name, args.ipc, 'mas', seed=args.seed)
         train, test = train.to(device), test.to(device)
+        spec = _spec_from_settings(train, s)
+        if device.type == 'cuda':   # warm-up: CUDA context and kernels, so that the pool's time is its own
+            _get_pool(None, 'mas', train, None, spec, {**s, 'pool_size': 1, 'pool_epochs': 1}, device)
         t0 = time.perf_counter()
-        pool, _, pool_flops = _get_pool(str(pool_file), 'mas', train, test, _spec_from_settings(train, s), s, device)
+        pool, _, pool_flops = _get_pool(str(pool_file), 'mas', train, None, spec, s, device)
         if device.type == 'cuda': torch.cuda.synchronize()
         pool_seconds = time.perf_counter() - t0
 
@@ -66,13 +74,14 @@ def main():
         peak = {m: json.loads(subprocess.run(base + ['--child', m], capture_output=True, text=True, env=env,
                                              check=True).stdout.strip().splitlines()[-1])['peak_mib'] for m in secs}
 
-    print(f"bench_condense: {args.dataset}, ipc {args.ipc}, {s['inner_loop']} inner steps x (10 classes + n_data "
+    print(f"bench_condense: {args.dataset}, ipc {args.ipc}, {s['inner_loop']} inner steps x ({train.num_classes} classes + n_data "
           f"{s['n_data']}), {args.iterations} outer iterations per run, {args.rounds} rounds, device {device}, "
           f"torch {torch.__version__}, {torch.get_num_threads()} torch thread(s), {os.cpu_count()} CPUs")
     print(f"{'method':8s} {'s/outer it (median)':>20s} {'per round':>36s} {'GFLOP/it':>9s} {'peak MiB':>9s}")
     for m, v in secs.items():
         per = ' '.join(f"{x:.3f}" for x in v)
         print(f"{m:8s} {statistics.median(v):20.3f} {per:>36s} {flops[m]/1e9:9.3f} {peak[m]:9.0f}")
+    print(f"peak memory, MAS - IDC: {peak['mas'] - peak['idc']:+.0f} MiB")
     ratio = statistics.median(ratios)
     print(f"ratio MAS / IDC seconds per outer iteration: {ratio:.3f} (median over rounds; range "
           f"{min(ratios):.3f} to {max(ratios):.3f})")
