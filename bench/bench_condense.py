@@ -1,6 +1,11 @@
 """Benchmark: the cost of model augmentation per outer iteration, MAS against IDC, side by side.
 
     python bench/bench_condense.py [--dataset digits] [--iterations 8] [--rounds 4] [--device cpu]
+    python bench/bench_condense.py --dataset cifar10_shaped --device cuda    # a GPU without network access
+
+`--dataset` is a dataset name, or `cifar10_shaped` / `cifar100_shaped`: generated tensors of CIFAR's shape
+(3 x 32 x 32, 10 or 100 classes, `--per-class` images each) condensed with the published CIFAR preset,
+for timing where CIFAR cannot be downloaded (their accuracy means nothing).
 
 Speed: one process condenses with MAS and IDC in turn, `--rounds` times, in the order MAS-IDC, IDC-MAS,
 MAS-IDC, ... so that drifts of the machine's speed and any order effect hit both alike. Each run gives its
@@ -20,12 +25,24 @@ import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
 from mas_nbdev.condense import condense, condense_settings, _get_pool, _spec_from_settings
-from mas_nbdev.data import get_dataset
+from mas_nbdev.data import get_dataset, from_tensors
+
+GENERATED = {'cifar10_shaped': 10, 'cifar100_shaped': 100}   # name -> classes; 3 x 32 x 32 like CIFAR
+
+def load(name, per_class=5000):
+    "(train, test): a dataset by name, or generated uint8 tensors of CIFAR's shape (same every call)."
+    if name not in GENERATED: return get_dataset(name)
+    k, g = GENERATED[name], torch.Generator().manual_seed(0)
+    def make(n):
+        y = torch.arange(k).repeat_interleave(n)
+        return from_tensors(torch.randint(0, 256, (len(y), 3, 32, 32), dtype=torch.uint8, generator=g), y, k, name=name)
+    return make(per_class), make(max(1, per_class // 5))
 
 def run(args, method, pool):
     "One condensation; its seconds per outer iteration (median after the first) and FLOPs per iteration."
-    syn = condense(args.dataset, ipc=args.ipc, method=method, iterations=args.iterations, seed=args.seed,
-                   device=args.device, pool=pool if method in ('mas', 'early') else None, progress=False)
+    syn = condense(load(args.dataset, args.per_class), ipc=args.ipc, method=method, iterations=args.iterations,
+                   inner_loop=args.inner_loop, seed=args.seed, device=args.device,
+                   pool=pool if method in ('mas', 'early') else None, progress=False)
     return statistics.median(h['seconds'] for h in syn.history[1:]), syn.history[0]['flops'], syn
 
 def child(args):
@@ -40,6 +57,8 @@ def main():
     p.add_argument('--dataset', default='digits'); p.add_argument('--ipc', type=int, default=1)
     p.add_argument('--iterations', type=int, default=8); p.add_argument('--rounds', type=int, default=4)
     p.add_argument('--seed', type=int, default=0); p.add_argument('--device', default=None)
+    p.add_argument('--inner-loop', type=int, default=None, help="inner steps per outer iteration (default: the preset's)")
+    p.add_argument('--per-class', type=int, default=5000, help='images per class of a generated dataset')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (1 is fastest for the digits preset)')
     p.add_argument('--child', default=None); p.add_argument('--pool', default=None)
     args = p.parse_args()
@@ -50,8 +69,8 @@ def main():
     args.device = str(device)
     with tempfile.TemporaryDirectory() as tmp:
         pool_file = Path(tmp)/'pool.pt'
-        train, test = get_dataset(args.dataset)
-        s = condense_settings(train.name, args.ipc, 'mas', seed=args.seed)
+        train, test = load(args.dataset, args.per_class)
+        s = condense_settings(train.name, args.ipc, 'mas', inner_loop=args.inner_loop, seed=args.seed)
         train, test = train.to(device), test.to(device)
         spec = _spec_from_settings(train, s)
         if device.type == 'cuda':   # warm-up: CUDA context and kernels, so that the pool's time is its own
@@ -69,6 +88,7 @@ def main():
             ratios.append(secs['mas'][-1] / secs['idc'][-1])
 
         base = [sys.executable, __file__, '--dataset', args.dataset, '--ipc', str(args.ipc), '--iterations', '3',
+                '--per-class', str(args.per_class)] + (['--inner-loop', str(args.inner_loop)] if args.inner_loop else []) + [
                 '--seed', str(args.seed), '--pool', str(pool_file), '--device', str(device), '--threads', str(args.threads)]
         env = {**os.environ, 'PYTHONPATH': str(Path(__file__).resolve().parents[1])}
         peak = {m: json.loads(subprocess.run(base + ['--child', m], capture_output=True, text=True, env=env,
