@@ -112,20 +112,40 @@ class DSA:
         m, s = self._stats[key]
         return (x - m) / s
 
+    def draw(self, n:int=1, # independent draws: 1 for a siamese batch, len(x) for per-sample augmentation
+             generator:torch.Generator=None, # CPU generator (default: torch's global RNG)
+            )->tuple: # (u, geo): n x 8 uniforms and the index of the geometric op in `self.geometric` (None without one)
+        "The random numbers of one augmentation, drawn without applying it."
+        u = torch.rand(n, 8, generator=generator)
+        geo = int(torch.randint(len(self.geometric), (1,), generator=generator)) if self.geometric else None
+        return u, geo
+
+    def apply(self, x:Tensor, # images N x C x H x W, pixels in [0, 1]
+              u:Tensor, # uniforms, 1 x 8 (shared by the batch) or N x 8 (one row per image)
+              geo:int|Tensor=None, # geometric op index, shared (int) or one per image (tensor of N)
+             )->Tensor: # normalised, augmented images on x's device
+        "Normalise `x`, then apply the draw `(u, geo)`."
+        x = self.normalize(x)
+        if not self.ops: return x
+        u = u.to(x.device, x.dtype).unbind(1)
+        if 'color' in self.ops: x = _contrast(_saturation(_brightness(x, u[0]), u[1]), u[2])
+        if 'flip' in self.ops: x = _flip(x, u[3])
+        if geo is not None: x = _warp(x, self._theta(geo, u[4], u[5], x.shape[-2:]))
+        if 'cutout' in self.ops: x = _cutout(x, u[6], u[7])
+        return x
+
+    def _theta(self, geo, u1, u2, size):
+        "The affine matrices of the geometric op `geo` (one index, or one per image)."
+        if isinstance(geo, int): return _THETA[self.geometric[geo]](u1, u2, size)
+        thetas = torch.stack([_THETA[g](u1, u2, size) for g in self.geometric])   # ops x N x 2 x 3
+        return thetas[geo.to(thetas.device), torch.arange(thetas.shape[1], device=thetas.device)]
+
     def __call__(self, x:Tensor, # images N x C x H x W, pixels in [0, 1]
                  generator:torch.Generator=None, # CPU generator for the draw (default: torch's global RNG)
                 )->Tensor: # normalised, augmented images on x's device
         "Normalise `x`, then apply one draw of the strategy's operations (per image when `per_sample`, else shared)."
-        x = self.normalize(x)
-        if not self.ops: return x
-        u = torch.rand(len(x) if self.per_sample else 1, 8, generator=generator)
-        geo = self.geometric[int(torch.randint(len(self.geometric), (1,), generator=generator))] if self.geometric else None
-        u = u.to(x.device, x.dtype).unbind(1)
-        if 'color' in self.ops: x = _contrast(_saturation(_brightness(x, u[0]), u[1]), u[2])
-        if 'flip' in self.ops: x = _flip(x, u[3])
-        if geo: x = _warp(x, _THETA[geo](u[4], u[5], x.shape[-2:]))
-        if 'cutout' in self.ops: x = _cutout(x, u[6], u[7])
-        return x
+        if not self.ops: return self.normalize(x)
+        return self.apply(x, *self.draw(len(x) if self.per_sample else 1, generator))
 
     def __repr__(self): return f"DSA({self.strategy!r}, per_sample={self.per_sample})"
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from torch.func import functional_call, vmap, grad as func_grad
 from torch import nn, Tensor
 from .data import ImageData, ClassSampler, get_dataset, from_tensors
 from .models import net_spec, make_net
@@ -18,10 +19,12 @@ from .train import sgd, train_epoch
 from .pretrain import ModelPool, pretrain_pool, atomic_save
 from .perturb import perturb
 from .evaluate import evaluate, evaluate_random
+from .distributed import partition, _rank
 
 # %% auto #0
-__all__ = ['METRICS', 'INITS', 'METHODS', 'PRESETS', 'matched_params', 'grad_distance', 'match_loss', 'decode', 'init_images',
-           'SyntheticSet', 'network_source', 'condense_settings', 'inner_step', 'seed_everything', 'rng_state',
+__all__ = ['METRICS', 'INITS', 'METHODS', 'PRESETS', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients',
+           'match_losses', 'decode', 'init_images', 'SyntheticSet', 'ClassMomentumSGD', 'class_generators',
+           'network_source', 'condense_settings', 'match_step', 'inner_step', 'seed_everything', 'rng_state',
            'set_rng_state', 'kept_rng', 'condense', 'condense_and_compare', 'main']
 
 # %% ../nbs/06_condense.ipynb #c695a3a3
@@ -41,20 +44,23 @@ def matched_params(net:nn.Module, # the network whose gradients are matched
 # %% ../nbs/06_condense.ipynb #a2ef54f9
 METRICS = ('mse', 'l1', 'cos')
 
+def _layer_distance(gs:Tensor, # synthetic gradients of one parameter, k x (parameter's shape)
+                    gr:Tensor, # real gradients, same shape
+                    metric:str, # 'mse', 'l1' or 'cos'
+                   )->Tensor: # k distances, one per leading index (per class)
+    "D for one layer, for k gradient pairs at once."
+    if metric == 'mse': return ((gs - gr) ** 2).flatten(1).sum(1)
+    if metric == 'l1': return (gs - gr).abs().flatten(1).sum(1)
+    gs, gr = (gs.flatten(2), gr.flatten(2)) if gs.ndim > 2 else (gs[:, None], gr[:, None])   # k x filters x rest
+    return (1 - F.cosine_similarity(gs, gr, dim=2, eps=1e-6)).sum(1)
+
 def grad_distance(g_syn:list, # synthetic gradients, one per matched parameter
                   g_real:list, # real gradients, same shapes
                   metric:str='mse', # 'mse', 'l1' or 'cos'
                  )->Tensor:
     "The distance D summed over layers (and over output filters for `cos`)."
     if metric not in METRICS: raise ValueError(f"unknown metric {metric!r}; choose one of {METRICS}.")
-    total = 0.
-    for gs, gr in zip(g_syn, g_real):
-        if metric == 'mse': total = total + ((gs - gr) ** 2).sum()
-        elif metric == 'l1': total = total + (gs - gr).abs().sum()
-        else:
-            gs, gr = gs.reshape(gs.shape[0], -1) if gs.ndim > 1 else gs[None], gr.reshape(gr.shape[0], -1) if gr.ndim > 1 else gr[None]
-            total = total + (1 - F.cosine_similarity(gs, gr, dim=1, eps=1e-6)).sum()
-    return total
+    return sum(_layer_distance(gs[None], gr[None], metric)[0] for gs, gr in zip(g_syn, g_real))
 
 # %% ../nbs/06_condense.ipynb #558a4257
 def match_loss(net:nn.Module, # the network theta
@@ -74,6 +80,47 @@ def match_loss(net:nn.Module, # the network theta
     g_real = torch.autograd.grad(F.cross_entropy(net(x_real), y[:len(real)]), params)
     g_syn = torch.autograd.grad(F.cross_entropy(net(x_syn), y[len(real):]), params, create_graph=True)
     return grad_distance(g_syn, [g.detach() for g in g_real], metric)
+
+# %% ../nbs/06_condense.ipynb #13b88292
+def _matched_names(net:nn.Module, bias:bool=False, fc:bool=False)->list:
+    "Names (as in `named_parameters`) of the parameters `matched_params` returns."
+    ids = {id(p) for p in matched_params(net, bias, fc)}
+    return [n for n, p in net.named_parameters() if id(p) in ids]
+
+def class_gradients(net:nn.Module, # the network theta (its parameters are not changed)
+                    x:Tensor, # images of k classes, k x n x C x H x W (normalised, augmented)
+                    labels:Tensor, # the k class labels
+                    names:list, # parameters to differentiate, by name
+                   )->dict: # name -> k x (parameter's shape): one gradient per class
+    "Per-class gradients of the cross-entropy with respect to the named parameters, in one vectorised pass."
+    if any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in net.modules()):
+        raise ValueError("batched matching needs a network without batch norm (its statistics mix the classes); "
+                         "use norm='instance' or batched=False.")
+    fixed = {**{n: p.detach() for n, p in net.named_parameters()}, **dict(net.named_buffers())}
+    def loss(params, xc, yc): return F.cross_entropy(functional_call(net, {**fixed, **params}, (xc,)), yc.expand(len(xc)))
+    return vmap(func_grad(loss), in_dims=(None, 0, 0))({n: fixed[n] for n in names}, x, labels)
+
+# %% ../nbs/06_condense.ipynb #8db1d111
+def match_losses(net:nn.Module, # the network theta
+                 real:Tensor, # real images, k x n_real x C x H x W, pixels in [0, 1]
+                 syn:Tensor, # decoded synthetic images, k x n_syn x C x H x W, carrying their graph
+                 labels:Tensor, # the k classes
+                 aug:DSA, # siamese augmentation
+                 draws:tuple, # (u, geo): one `aug.draw()` per class, stacked: k x 8 uniforms and k op indices (or None)
+                 metric:str='mse', # distance D
+                 bias:bool=False, # also match conv biases
+                 fc:bool=False, # also match the final linear layer
+                )->Tensor: # k losses, L_c for each class
+    "`match_loss` for k classes in one pass: each class's real and synthetic images share that class's augmentation draw."
+    k, n_real, n_syn = real.shape[0], real.shape[1], syn.shape[1]
+    u, geo = draws
+    per_image = lambda t: None if t is None else torch.cat([t.repeat_interleave(n_real, 0), t.repeat_interleave(n_syn, 0)])
+    x = aug.apply(torch.cat([real.flatten(0, 1), syn.flatten(0, 1)]), per_image(u), per_image(geo))
+    x_real, x_syn = x[:k * n_real].unflatten(0, (k, n_real)), x[k * n_real:].unflatten(0, (k, n_syn))
+    names = _matched_names(net, bias, fc)
+    with torch.no_grad(): g_real = class_gradients(net, x_real, labels, names)   # a constant target
+    g_syn = class_gradients(net, x_syn, labels, names)
+    return sum(_layer_distance(g_syn[n], g_real[n], metric) for n in names)
 
 # %% ../nbs/06_condense.ipynb #2e77cb61
 def decode(images:Tensor, # stored images, N x C x H x W
@@ -155,10 +202,11 @@ class SyntheticSet:
 
     def class_batch(self, c:int, # the class
                     max_size:int=128, # at most this many decoded images (a random subset)
+                    generator:torch.Generator=None, # source of the subset (default: torch's global RNG)
                    )->Tensor:
         "Decoded images of class `c`, differentiable with respect to the stored images."
         x = decode(self.images[c * self.ipc:(c + 1) * self.ipc], self.factor)
-        if len(x) > max_size: x = x[torch.randperm(len(x))[:max_size].to(x.device)]
+        if len(x) > max_size: x = x[torch.randperm(len(x), generator=generator)[:max_size].to(x.device)]
         return x
 
     def as_data(self)->ImageData:
@@ -199,6 +247,59 @@ class SyntheticSet:
     def __repr__(self):
         return (f"SyntheticSet({self.name!r}, {self.settings.get('method', '?')}: ipc {self.ipc}, factor {self.factor}, "
                 f"{len(self.images)} stored -> {len(self.images) * self.factor**2} decoded images, {self.iteration} iterations)")
+
+# %% ../nbs/06_condense.ipynb #a24f41f9
+class ClassMomentumSGD:
+    "IDC's image optimiser: SGD with momentum over all stored images, stepped once per class in class order."
+    def __init__(self, images:Tensor, # stored images, (num_classes*ipc) x C x H x W, ordered by class; updated in place
+                 ipc:int, # stored images per class
+                 lr:float, # eta, the image learning rate
+                 momentum:float=0.5, # m
+                ):
+        self.images, self.ipc, self.lr, self.momentum = images, ipc, lr, momentum
+        self.num_classes = len(images) // ipc
+        self.buf = torch.zeros_like(images)
+
+    def _rows(self, classes:list)->slice:
+        "The rows of a contiguous, increasing run of classes."
+        if list(classes) != list(range(classes[0], classes[-1] + 1)): raise ValueError(f"classes must be contiguous and increasing, got {classes}.")
+        return slice(classes[0] * self.ipc, (classes[-1] + 1) * self.ipc)
+
+    def _coast(self, classes:list, steps:list):
+        "`steps[i]` momentum-only steps for class `classes[i]`, in closed form."
+        n = torch.tensor(steps, dtype=torch.float64).repeat_interleave(self.ipc).view(-1, *[1] * (self.images.ndim - 1))
+        m = self.momentum
+        decay = m ** n
+        shift = self.lr * (m * (1 - decay) / (1 - m) if m != 1 else n)   # eta (m + ... + m^n)
+        rows = self._rows(classes)
+        self.images[rows].sub_(self.buf[rows] * shift.to(self.images))
+        self.buf[rows].mul_(decay.to(self.buf))
+
+    @torch.no_grad()
+    def before(self, classes:list):
+        "The momentum-only steps of the classes that come before each of `classes` in the inner step."
+        self._coast(classes, list(classes))
+
+    @torch.no_grad()
+    def step(self, classes:list, # a contiguous run of classes
+             grad:Tensor, # the gradient of their stored images (their rows only)
+            ):
+        "Each class's own step, then the momentum-only steps of the classes after it."
+        rows = self._rows(classes)
+        self.buf[rows].mul_(self.momentum).add_(grad)
+        self.images[rows].sub_(self.buf[rows], alpha=self.lr)
+        self._coast(classes, [self.num_classes - 1 - c for c in classes])
+
+    def state_dict(self)->dict: return {'buf': self.buf.detach().cpu()}
+    def load_state_dict(self, state:dict): self.buf.copy_(state['buf'])
+
+# %% ../nbs/06_condense.ipynb #47308341
+def class_generators(seed:int, # the run's seed (>= 0)
+                     num_classes:int, # K
+                    )->list: # K CPU generators
+    "One generator per class, seeded from (seed, class): independent streams, whatever else the run draws."
+    return [torch.Generator().manual_seed(int(np.random.SeedSequence([seed, c]).generate_state(1, np.uint64)[0] >> 1))
+            for c in range(num_classes)]
 
 # %% ../nbs/06_condense.ipynb #7ef3dfba
 METHODS = {
@@ -267,27 +368,95 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
     return dict(dataset=name, ipc=ipc, method=method, seed=seed, **s)
 
 # %% ../nbs/06_condense.ipynb #81143fb3
+def _draw_class(c:int, sampler:ClassSampler, syn:SyntheticSet, g:torch.Generator, aug:DSA, s:dict)->tuple:
+    "Class `c`'s draws for one matching step, from its own generator: real indices, decoded-image subset (or None), augmentation."
+    real_idx = sampler.sample_indices(c, s['batch_real'])
+    n_dec = syn.ipc * syn.factor ** 2
+    sub = torch.randperm(n_dec, generator=g)[:s['batch_syn_max']] if n_dec > s['batch_syn_max'] else None
+    return real_idx, sub, aug.draw(1, g)
+
+def _class_rows(syn:SyntheticSet, classes:list)->slice: return slice(classes[0] * syn.ipc, (classes[-1] + 1) * syn.ipc)
+
+def _match_loop(syn, net, img_opt, train, draws, classes, aug, s)->Tensor:
+    "The reference: one class at a time, as the authors' code does."
+    losses = []
+    for c, (real_idx, sub, (u, geo)) in zip(classes, draws):
+        img_opt.before([c])
+        stored = syn.images[_class_rows(syn, [c])].detach().requires_grad_()
+        dec = decode(stored, syn.factor)
+        loss = match_loss(net, train.images[real_idx.to(train.device)], dec if sub is None else dec[sub.to(dec.device)], c,
+                          lambda x: aug.apply(x, u, geo), s['metric'], s['bias'], s['fc'])
+        img_opt.step([c], torch.autograd.grad(loss, stored)[0])
+        losses.append(loss.detach())
+    return torch.stack(losses)
+
+def _match_chunk(syn, net, train, draws, classes, aug, s)->tuple:
+    "Losses of a contiguous run of classes in one batched pass, and the gradient of their stored images."
+    stored = syn.images[_class_rows(syn, classes)].detach().requires_grad_()
+    dec = decode(stored, syn.factor).unflatten(0, (len(classes), -1))                      # k x ipc*f^2 x C x H x W
+    if draws[0][1] is not None: dec = torch.stack([d[sub.to(d.device)] for d, (_, sub, _) in zip(dec, draws)])
+    real = train.images[torch.stack([r for r, _, _ in draws]).to(train.device)]             # k x batch_real x C x H x W
+    u = torch.cat([d[2][0] for d in draws])
+    geo = None if draws[0][2][1] is None else torch.tensor([d[2][1] for d in draws])
+    losses = match_losses(net, real, dec, torch.tensor(classes, device=dec.device), aug, (u, geo), s['metric'], s['bias'], s['fc'])
+    return losses.detach(), torch.autograd.grad(losses.sum(), stored)[0]
+
+def match_step(syn:SyntheticSet, # the synthetic set being learned
+               net:nn.Module, # the network of this outer iteration
+               img_opt:ClassMomentumSGD, # the optimiser of the stored images
+               sampler:ClassSampler, # real images by class, one generator per class
+               gens:list, # the per-class generators
+               train:ImageData, # real training data
+               aug:DSA, # siamese DSA for matching
+               s:dict, # the run's settings
+               classes:list=None, # the classes to update (a contiguous run; default: all)
+               batched:bool=False, # one batched pass instead of the per-class loop
+               chunk:int=None, # classes per batched pass (None: all)
+              )->tuple: # (matching losses of `classes`, the chunk size used)
+    "The synthetic half of an inner step: each class's images take one step along the gradient of its matching loss."
+    classes = list(range(syn.num_classes) if classes is None else classes)
+    draws = [_draw_class(c, sampler, syn, gens[c], aug, s) for c in classes]
+    if not batched: return _match_loop(syn, net, img_opt, train, draws, classes, aug, s), None
+    img_opt.before(classes)
+    chunk = min(chunk or len(classes), len(classes))
+    while True:
+        try:
+            parts = [_match_chunk(syn, net, train, draws[i:i + chunk], classes[i:i + chunk], aug, s) for i in range(0, len(classes), chunk)]
+            break
+        except torch.OutOfMemoryError:
+            if chunk == 1: raise
+            chunk = (chunk + 1) // 2; torch.cuda.empty_cache()
+    img_opt.step(classes, torch.cat([g for _, g in parts]))
+    return torch.cat([l for l, _ in parts]), chunk
+
+# %% ../nbs/06_condense.ipynb #6542f50a
 def inner_step(syn:SyntheticSet, # the synthetic set being learned
                net:nn.Module, # the network of this outer iteration
                net_opt, # its optimiser
-               opt_img, # the optimiser of the stored images
+               img_opt:ClassMomentumSGD, # the optimiser of the stored images
                sampler:ClassSampler, # real images by class
+               gens:list, # the per-class generators
                train:ImageData, # real training data (for the network update)
-               aug, # siamese DSA for matching
-               net_aug, # per-sample DSA for training the network
+               aug:DSA, # siamese DSA for matching
+               net_aug:DSA, # per-sample DSA for training the network
                s:dict, # the run's settings
-              )->Tensor: # the matching losses of this step, one per class
+               classes:list=None, # the classes this process updates (default: all)
+               batched:bool=False, # batched matching
+               chunk:int=None, # classes per batched pass
+               sync=None, # called with the network after its update (a distributed run makes the replicas equal there)
+               times:dict=None, # if given, seconds spent are added to its 'match', 'net' and 'comm' entries
+              )->tuple: # (matching losses of `classes`, the chunk size used)
     "One inner step: a synthetic update per class, then one network update on real data."
-    losses = []
-    for c in range(syn.num_classes):
-        loss = match_loss(net, sampler.sample(c, s['batch_real']), syn.class_batch(c, s['batch_syn_max']), c,
-                          aug, s['metric'], s['bias'], s['fc'])
-        opt_img.zero_grad(set_to_none=False)
-        loss.backward(inputs=[syn.images])
-        opt_img.step()
-        losses.append(loss.detach())
+    t = [time.perf_counter()]
+    losses, chunk = match_step(syn, net, img_opt, sampler, gens, train, aug, s, classes, batched, chunk)
+    t.append(time.perf_counter())
     train_epoch(net, train.images, train.labels, net_opt, net_aug, s['net_batch'], s['cutmix_p'], s['n_data'])
-    return torch.stack(losses)
+    t.append(time.perf_counter())
+    if sync is not None: sync(net)
+    t.append(time.perf_counter())
+    if times is not None:
+        for k, a, b in zip(('match', 'net', 'comm'), t, t[1:]): times[k] += b - a
+    return losses, chunk
 
 # %% ../nbs/06_condense.ipynb #0c7efbe8
 def seed_everything(seed:int):
@@ -366,6 +535,61 @@ def _train_flops_per_epoch(train, spec, s, device):
         _, flops = _flops_of(lambda: train_epoch(net, x, y, sgd(net), aug, s['net_batch'], s['cutmix_p']))
     return flops * math.ceil(len(train) / s['net_batch'])
 
+# %% ../nbs/06_condense.ipynb #e9e655c7
+def _start(dataset, ipc, method, iterations, inner_loop, seed, device, overrides)->tuple:
+    "Data, complete settings, the network spec and the process's share of the classes."
+    name, train, test = _as_train_test(dataset, overrides.get('root', 'data'), overrides.get('download', False))
+    s = condense_settings(name, ipc, method, iterations, inner_loop, seed, **overrides)
+    s['data_shape'] = tuple(train.images.shape)
+    _check_init(train, ipc, s['factor'], s['init'])
+    return name, train.to(device), test, s, _spec_from_settings(train, s)
+
+def _resume(checkpoint, s:dict, device)->dict:
+    "The checkpoint's contents when `checkpoint` exists and matches the settings `s`, else None."
+    if not checkpoint or not Path(checkpoint).exists(): return None
+    saved = torch.load(checkpoint, map_location=device, weights_only=False)
+    _check_resume({k: v for k, v in saved['settings'].items() if k not in ('pool_seconds', 'pool_flops')}, s, checkpoint)
+    if saved['iteration'] > s['iterations']:
+        raise ValueError(f"checkpoint {str(checkpoint)!r} has {saved['iteration']} iterations done, more than the "
+                         f"{s['iterations']} asked for; ask for at least {saved['iteration']}.")
+    s['pool_seconds'], s['pool_flops'] = saved['settings']['pool_seconds'], saved['settings']['pool_flops']
+    return saved
+
+def _loop_state(syn:SyntheticSet, img_opt, sampler, gens, part)->dict:
+    "What a checkpoint holds: every class's state taken from the process that owns the class."
+    sampler_state = sampler.state_dict()
+    per_class = part.gather_classes([(sampler_state['order'][c], sampler_state['pos'][c], gens[c].get_state()) for c in range(syn.num_classes)])
+    return dict(iteration=syn.iteration, images=part.gather_rows(syn.images.detach(), syn.ipc).cpu(),
+                img_buf=part.gather_rows(img_opt.buf, syn.ipc).cpu(), sampler={'order': [o for o, _, _ in per_class], 'pos': [p for _, p, _ in per_class]},
+                class_rng=[g for _, _, g in per_class], rng=rng_state(), history=syn.history, world_size=part.world)
+
+def _restore_loop_state(saved:dict, syn:SyntheticSet, img_opt, sampler, gens):
+    "Put a run back in the state `_loop_state` recorded (whatever the number of processes that wrote it)."
+    with torch.no_grad(): syn.images.copy_(saved['images'])
+    img_opt.load_state_dict({'buf': saved['img_buf']}); sampler.load_state_dict(saved['sampler'])
+    for g, state in zip(gens, saved['class_rng']): g.set_state(state)
+    syn.iteration, syn.history = saved['iteration'], saved['history']
+    set_rng_state(saved['rng'])
+
+# %% ../nbs/06_condense.ipynb #f8461207
+def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
+    "One outer iteration (network, `inner_loop` inner steps, clamp); returns its history record."
+    t0, times = time.perf_counter(), dict(match=0., net=0., comm=0.)
+    net = st['next_net']()
+    net_opt = sgd(net, s['net_lr'], s['net_momentum'], s['net_weight_decay'])
+    step = lambda: inner_step(st['syn'], net, net_opt, st['img_opt'], st['sampler'], st['gens'], st['train'], st['aug'], st['net_aug'],
+                              s, part.classes, st['batched'], st['chunk'], part.broadcast_params, times)
+    losses = []
+    for k in range(s['inner_loop']):
+        if st['flops_step'] is None: (l, st['chunk']), st['flops_step'] = _flops_of(step)
+        else: l, st['chunk'] = step()
+        losses.append(l)
+    with torch.no_grad(): st['syn'].images.clamp_(0, 1)
+    loss = part.mean_over_classes(torch.stack(losses).mean(0), st['syn'].num_classes)
+    if st['syn'].images.device.type == 'cuda': torch.cuda.synchronize()
+    return dict(iteration=it + 1, loss=loss, seconds=time.perf_counter() - t0, flops=st['flops_step'] * s['inner_loop'],
+                **{f'seconds_{k}': v for k, v in times.items()})
+
 # %% ../nbs/06_condense.ipynb #954bff9c
 def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) pair, or (images, labels) tensors
              ipc:int=1, # stored images per class
@@ -373,86 +597,68 @@ def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) p
              iterations:int=None, # outer iterations (default: the preset's for method)
              inner_loop:int=None, # inner steps per outer iteration (default: the preset's)
              seed:int=0, # seed of everything random in the run
-             device=None, # default: CUDA when available, else CPU
+             device=None, # default: CUDA when available (under torchrun: this process's GPU), else CPU
              checkpoint=None, # path: save every checkpoint_every iterations, and resume from it when it exists
              checkpoint_every:int=10, # iterations between checkpoints
              eval_at=(), # outer iterations after which to measure test accuracy
              progress:bool=True, # show a progress bar over outer iterations
+             batched:bool=None, # match all classes in one pass (default: on CUDA; the per-class loop on CPU, where it is faster)
+             class_chunk:int=None, # classes per batched pass (default: all, halved on a GPU until it fits)
+             distributed:bool=None, # split the classes over the processes of torch.distributed (default: when run under torchrun)
              **overrides, # any setting of condense_settings, plus pool (a ModelPool or a file), root, download
             )->SyntheticSet:
     "Condense `dataset` into `ipc` images per class by gradient matching; the network source depends on `method`."
-    device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
-    name, train, test = _as_train_test(dataset, overrides.get('root', 'data'), overrides.get('download', False))
-    s = condense_settings(name, ipc, method, iterations, inner_loop, seed, **overrides)
-    s['data_shape'] = tuple(train.images.shape)
-    _check_init(train, ipc, s['factor'], s['init'])
+    part = partition(distributed, device)
+    try: return _condense(dataset, ipc, method, iterations, inner_loop, seed, part.device, checkpoint, checkpoint_every,
+                          eval_at, progress and part.is_main, batched, class_chunk, part, overrides)
+    finally: part.close()
+
+def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkpoint, checkpoint_every, eval_at, progress,
+              batched, class_chunk, part, overrides)->SyntheticSet:
+    name, train, test, s, spec = _start(dataset, ipc, method, iterations, inner_loop, seed, device, overrides)
+    part.assign(train.num_classes, checkpoint)
     eval_at = sorted(set(int(i) for i in eval_at))
     if eval_at and test is None: raise ValueError("eval_at needs a test set: pass dataset as a (train, test) pair.")
-    train = train.to(device)
-    spec = _spec_from_settings(train, s)
-    saved = torch.load(checkpoint, map_location=device, weights_only=False) if checkpoint and Path(checkpoint).exists() else None
-    if saved is not None:
-        _check_resume({k: v for k, v in saved['settings'].items() if k not in ('pool_seconds', 'pool_flops')}, s, checkpoint)
-        if saved['iteration'] > s['iterations']:
-            raise ValueError(f"checkpoint {str(checkpoint)!r} has {saved['iteration']} iterations done, more than the "
-                             f"{s['iterations']} asked for; ask for at least {saved['iteration']}.")
-        pool = saved['pool']
-        s['pool_seconds'], s['pool_flops'] = saved['settings']['pool_seconds'], saved['settings']['pool_flops']
+    saved = _resume(checkpoint, s, device)
+    if saved is not None: pool = saved['pool']
     else:
-        pool, s['pool_seconds'], s['pool_flops'] = _get_pool(overrides.get('pool'), method, train, test, spec, s, device)
+        pool, s['pool_seconds'], s['pool_flops'] = part.from_main(lambda: _get_pool(overrides.get('pool'), method, train, test, spec, s, device))
         seed_everything(seed)
-
-    images, labels = init_images(train, ipc, s['factor'], s['init'])
-    syn = SyntheticSet(images.requires_grad_(), labels, train.num_classes, ipc, s['factor'], train.mean, train.std,
-                       name, s)
-    opt_img = torch.optim.SGD([syn.images], lr=s['lr_img'], momentum=s['mom_img'])
-    sampler = ClassSampler(train)
-    flops_step = None
+    images, labels = init_images(train, ipc, s['factor'], s['init'], generator=torch.Generator().manual_seed(seed))
+    syn = SyntheticSet(images, labels, train.num_classes, ipc, s['factor'], train.mean, train.std, name, s)
+    gens = class_generators(seed, train.num_classes)
+    st = dict(syn=syn, img_opt=ClassMomentumSGD(syn.images, ipc, s['lr_img'], s['mom_img']), sampler=ClassSampler(train, gens),
+              gens=gens, train=train, aug=DSA(s['strategy'], train.mean, train.std), chunk=class_chunk,
+              net_aug=DSA(s['net_strategy'], train.mean, train.std, per_sample=True), flops_step=None,
+              batched=device.type == 'cuda' if batched is None else batched,
+              next_net=network_source(method, spec, pool, s['v_min'], s['v_max'], s['keep_1d'], device))
     if saved is not None:
-        with torch.no_grad(): syn.images.copy_(saved['images'])
-        opt_img.load_state_dict(saved['opt_img']); sampler.load_state_dict(saved['sampler'])
-        syn.iteration, syn.history, flops_step = saved['iteration'], saved['history'], saved['flops_step']
-        set_rng_state(saved['rng'])
-    aug = DSA(s['strategy'], train.mean, train.std)
-    net_aug = DSA(s['net_strategy'], train.mean, train.std, per_sample=True)
-    next_net = network_source(method, spec, pool, s['v_min'], s['v_max'], s['keep_1d'], device)
-
-    def save_checkpoint():
-        atomic_save(dict(settings=s, iteration=syn.iteration, images=syn.images.detach().cpu(), opt_img=opt_img.state_dict(),
-                         sampler=sampler.state_dict(), rng=rng_state(), history=syn.history, pool=pool,
-                         flops_step=flops_step), checkpoint)
+        _restore_loop_state(saved, syn, st['img_opt'], st['sampler'], gens); st['flops_step'] = saved['flops_step']
+    def save():
+        state = _loop_state(syn, st['img_opt'], st['sampler'], gens, part)
+        if part.is_main: atomic_save(dict(settings=s, pool=pool, flops_step=st['flops_step'], **state), checkpoint)
 
     its = range(syn.iteration, s['iterations'])
     if progress:
         from fastprogress.fastprogress import progress_bar
         its = progress_bar(its)
     for it in its:
-        t0 = time.perf_counter()
-        net = next_net()
-        net_opt = sgd(net, s['net_lr'], s['net_momentum'], s['net_weight_decay'])
-        step = lambda: inner_step(syn, net, net_opt, opt_img, sampler, train, aug, net_aug, s)
-        losses = []
-        for k in range(s['inner_loop']):
-            if flops_step is None: out, flops_step = _flops_of(step); losses.append(out)
-            else: losses.append(step())
-        with torch.no_grad(): syn.images.clamp_(0, 1)
-        loss = torch.cat(losses).mean().item()
-        if device.type == 'cuda': torch.cuda.synchronize()
-        seconds = time.perf_counter() - t0
-        if not math.isfinite(loss):
+        record = part.guard(lambda: _outer_iteration(it, st, s, part), checkpoint, syn.iteration)
+        if not math.isfinite(record['loss']):
             kept = f"the last checkpoint ({str(checkpoint)!r}, iteration {syn.iteration}) is kept" if checkpoint else "no checkpoint was asked for"
-            raise FloatingPointError(f"the matching loss became {loss} at outer iteration {it + 1}; {kept}. "
+            raise FloatingPointError(f"the matching loss became {record['loss']} at outer iteration {it + 1}; {kept}. "
                                      f"Lower lr_img (now {s['lr_img']}) or use metric='cos'.")
         syn.iteration = it + 1
-        record = dict(iteration=it + 1, loss=loss, seconds=seconds, flops=flops_step * s['inner_loop'])
         if it + 1 in eval_at:
-            x, y = syn.decode()
-            with kept_rng(): r = evaluate(x, y, test, epochs=s['eval_epochs'], repeats=s['eval_repeats'], spec=spec, device=device, seed=seed)
-            record.update(acc=r.mean, acc_std=r.std)
+            x, y = decode(part.gather_rows(syn.images, ipc), s['factor']), syn.labels.repeat_interleave(s['factor'] ** 2)
+            def ev():
+                with kept_rng(): r = evaluate(x, y, test, epochs=s['eval_epochs'], repeats=s['eval_repeats'], spec=spec, device=device, seed=seed)
+                return dict(acc=r.mean, acc_std=r.std)
+            record.update(part.from_main(ev))
         syn.history.append(record)
-        if progress: its.comment = f"loss {loss:.4g}" + (f", acc {record['acc']:.1f}%" if 'acc' in record else '')
-        if checkpoint and (syn.iteration % checkpoint_every == 0 or syn.iteration == s['iterations']): save_checkpoint()
-    syn.images.requires_grad_(False)
+        if progress: its.comment = f"loss {record['loss']:.4g}" + (f", acc {record['acc']:.1f}%" if 'acc' in record else '')
+        if checkpoint and (syn.iteration % checkpoint_every == 0 or syn.iteration == s['iterations']): save()
+    with torch.no_grad(): syn.images.copy_(part.gather_rows(syn.images, ipc))
     return syn
 
 # %% ../nbs/06_condense.ipynb #8734961f
@@ -468,8 +674,9 @@ def condense_and_compare(dataset:str='digits', # dataset name
     "Condense, evaluate against random real images of equal storage, save; print what was measured."
     t0 = time.perf_counter()
     name, train, test = _as_train_test(dataset, kwargs.pop('root', 'data'), kwargs.pop('download', False))
-    print(f"condensing {name}: method {method} ({METHODS.get(method, '?')}), ipc {ipc}")
+    if _rank() == 0: print(f"condensing {name}: method {method} ({METHODS.get(method, '?')}), ipc {ipc}")
     syn = condense((train, test), ipc, method, seed=seed, device=device, progress=progress, **kwargs)
+    if _rank() != 0: return None   # under torchrun, process 0 alone evaluates and writes
     s, t_condense = syn.settings, time.perf_counter() - t0
     spec = _spec_from_settings(train, s)
     x, y = syn.decode()

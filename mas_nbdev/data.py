@@ -201,8 +201,10 @@ def get_dataset(name:str='digits', # 'digits' (offline default) or a key of DATA
 class ClassSampler:
     "Draws `n` real images of a class, cycling through each class's images in random order without replacement."
     def __init__(self, data:ImageData, # the real images to draw from
-                 generator:torch.Generator=None, # source of the random orders (default: torch's global one)
+                 generator:torch.Generator|list=None, # source of the random orders: one generator, one per class, or None (torch's global one)
                 ):
+        if isinstance(generator, (list, tuple)) and len(generator) != data.num_classes:
+            raise ValueError(f"got {len(generator)} generators for {data.num_classes} classes; pass one per class, or a single one.")
         self.data, self.generator = data, generator
         labels = data.labels.cpu()
         self.indices = [torch.nonzero(labels == c).flatten() for c in range(data.num_classes)]
@@ -211,11 +213,12 @@ class ClassSampler:
 
     def sample_indices(self, c:int, n:int)->Tensor:
         "Indices of the next `n` images of class `c`."
+        g = self.generator[c] if isinstance(self.generator, (list, tuple)) else self.generator
         taken = []
         while n > 0:
             if self.pos[c] >= len(self.order[c]):
                 idx = self.indices[c]
-                self.order[c], self.pos[c] = idx[torch.randperm(len(idx), generator=self.generator)], 0
+                self.order[c], self.pos[c] = idx[torch.randperm(len(idx), generator=g)], 0
             k = min(n, len(self.order[c]) - self.pos[c])
             taken.append(self.order[c][self.pos[c]:self.pos[c] + k])
             self.pos[c] += k; n -= k
