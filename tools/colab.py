@@ -13,9 +13,10 @@ Each notebook in nbs/ gets
     python tools/colab.py --check    # exit 1, naming each notebook, when a cell or badge is missing or stale
 
 Run `nbdev_clean` after writing. The check runs in `.ci/run`, so a change of repository, branch or pins in
-settings.ini, or a new notebook, cannot leave stale install cells or badges behind.
+settings.ini, or a new notebook, cannot leave stale install cells or badges behind. It also checks that
+08_figures' `REPO_RAW` (where committed results are downloaded from outside a checkout) is settings.ini's.
 """
-import argparse, configparser, hashlib, json, re, sys
+import argparse, configparser, hashlib, json, re, shlex, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,12 +42,12 @@ def install_source(cfg:dict)->str:
     "The hidden install cell: on Colab only, the library from its repository plus nbdev 2 for `show_doc`."
     pins = [r for r in cfg.get('dev_requirements', '').split() if re.split(r'[<>=!~ ]', r)[0] in DEV_PKGS]
     pkgs = [f"{cfg['lib_name']} @ git+{cfg['git_url']}@{cfg['branch']}"] + pins
-    return '\n'.join([
+    cmd = 'install -q ' + ' '.join(shlex.quote(p) for p in pkgs)
+    return '\n'.join([   # no import statement: nbdev's docs processing would execute the cell and warn
         '#| hide',
         f"{MARK} install {cfg['lib_name']} from its repository, and nbdev 2 for `show_doc` (does nothing elsewhere).",
-        'import os, subprocess, sys',
-        "if os.path.exists('/content'):",
-        f"    subprocess.run([sys.executable, '-m', 'pip', 'install', '-q', {', '.join(repr(p) for p in pkgs)}], check=True)"])
+        "if __import__('os').path.exists('/content'):",
+        f"    get_ipython().run_line_magic('pip', {cmd!r})"])
 
 def _src(c)->str: return ''.join(c['source'])
 def _is_title(c)->bool: return c['cell_type'] == 'markdown' and _src(c).lstrip().startswith('# ')
@@ -84,6 +85,10 @@ def main():
             for c in new['cells']:
                 if isinstance(c['source'], str): c['source'] = c['source'].splitlines(keepends=True)
             path.write_text(json.dumps(new, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+    raw = f"https://raw.githubusercontent.com/{cfg['user']}/{cfg['repo']}/{cfg['branch']}"
+    figs = ROOT/cfg['nbs_path']/'08_figures.ipynb'
+    if figs.exists() and f"REPO_RAW = '{raw}'" not in figs.read_text(encoding='utf-8'):
+        sys.exit(f"08_figures.ipynb: REPO_RAW must be {raw!r} (settings.ini's repository and branch); edit it, then nbdev_export.")
     if a.check and stale:
         sys.exit(f"Colab install cell or badge missing or stale in: {', '.join(stale)}; run `python tools/colab.py`.")
     print(('stale: ' if a.check else 'updated: ') + (', '.join(stale) or 'none'))
