@@ -23,7 +23,7 @@ CIFAR_CHECKPOINTS = {'idc': [10, 20, 50, 100, 200, 500, 1000, 2000], 'mas': [10,
 
 def _key(dataset, ipc, method, seed): return f"{dataset}/ipc{ipc}/{method}/seed{seed}"
 
-def load_results(path:str|Path, # a results JSON file written by `run_experiment`
+def load_results(path:str|Path, # a results JSON file written by run_experiment
                 )->dict:
     "The results file at `path` (an empty one when it does not exist yet)."
     path = Path(path)

@@ -81,7 +81,7 @@ class ModelPool:
                             'accuracies': self.accuracies, 'settings': self.settings}, path)
 
     @classmethod
-    def load(cls, path:str|Path, # a file written by `ModelPool.save`
+    def load(cls, path:str|Path, # a file written by ModelPool.save
              spec:dict=None, # refuse the pool unless it was made for this network spec
              dataset:str=None, # refuse the pool unless it was made for this dataset
             )->ModelPool:
