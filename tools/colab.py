@@ -5,7 +5,8 @@ Each notebook in nbs/ gets
    where `/content` exists (Colab) and pip-installs the library from settings.ini's `git_url` together
    with the nbdev 2 pins that `show_doc` needs (settings.ini's `dev_requirements`, nbdev and its
    dependencies only); nbdev hides it from the docs (`#| hide`) and it does nothing anywhere else;
-2. an "Open in Colab" badge at the end of its title cell (`# Title` / `> description`), pointing at
+2. an "Open in Colab" badge in a markdown cell right after its title cell (nbdev turns the title cell into
+   the page's front matter and drops anything else in it), pointing at
    https://colab.research.google.com/github/USER/REPO/blob/BRANCH/NBS/NAME.ipynb, the address nbdev's own
    `nbdev.showdoc.colab_link` builds from the same settings.
 
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MARK = '# Colab only:'   # first comment line of the install cell: how this tool finds it again
 BADGE_IMG = 'https://colab.research.google.com/assets/colab-badge.svg'
 _re_badge = re.compile(r'\n*\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)\s*$')
+_re_badge_cell = re.compile(r'^\s*\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)\s*$')
 DEV_PKGS = ('nbdev', 'fastcore', 'execnb', 'ghapi', 'fastgit')   # what `show_doc` (nbdev 2) needs on Colab
 
 def settings(root:Path=ROOT)->dict:
@@ -61,9 +63,13 @@ def expected(nb:dict, path:Path, cfg:dict)->dict:
     old = [c for c in nb['cells'] if c['cell_type'] == 'code' and MARK in _src(c)]
     if old: cell['id'] = old[0].get('id', cell['id'])   # keep the id: no diff when nothing changed
     cells.insert(at, cell)
-    title = next((c for c in cells if _is_title(c)), None)
-    if title is None: raise SystemExit(f"{path}: no title cell ('# Title'); nbdev needs one for the page.")
-    title['source'] = _re_badge.sub('', _src(title).rstrip()) + '\n\n' + badge(path, cfg)
+    cells = [c for c in cells if not (c['cell_type'] == 'markdown' and _re_badge_cell.match(_src(c)))]
+    ti = next((i for i, c in enumerate(cells) if _is_title(c)), None)
+    if ti is None: raise SystemExit(f"{path}: no title cell ('# Title'); nbdev needs one for the page.")
+    cells[ti]['source'] = _re_badge.sub('', _src(cells[ti]).rstrip())   # badges once put in the title cell
+    old_b = [c for c in nb['cells'] if c['cell_type'] == 'markdown' and _re_badge_cell.match(_src(c))]
+    cells.insert(ti + 1, {'cell_type': 'markdown', 'metadata': {}, 'source': badge(path, cfg),
+                          'id': old_b[0].get('id') if old_b else 'badge' + hashlib.md5(path.name.encode()).hexdigest()[:6]})
     return dict(nb, cells=cells)
 
 def _norm(nb:dict)->str: return json.dumps([(c['cell_type'], _src(c)) for c in nb['cells']])

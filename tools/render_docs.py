@@ -14,7 +14,8 @@ For each notebook (default: every nbs/*.ipynb) this
 4. with `--check`, scans every page for the defects a reader would see (see `scan`): raw link markup inside a
    `show_doc` signature, `NoneType` annotations, a `*` in a docstring that breaks its italics, a `**kwargs`
    comment that nbdev drops or shows on the return line, a dataclass shown as `def X(...)->None` or with
-   `<factory>` defaults, and the words `METHOD.md` (a file outside the project). Defects listed in
+   `<factory>` defaults, the words `METHOD.md` (a file outside the project), and a page without its
+   "Open in Colab" badge. Defects listed in
    `tools/render_known.txt` (`page | symbol | kind`, one a line) are tolerated; any other fails the check,
    and so does a listed one that is gone (the list must stay exact: `--update-known` rewrites it).
 
@@ -156,6 +157,7 @@ def scan(proc:Path, html:Path)->set:
             if '```python' in md: found |= {(page, sym, k) for sym, k in showdoc_defects(md)}
             elif 'NoneType' in md + ''.join(o.get('text', '')): found.add((page, section, 'NoneType in output'))
     text = html.read_text(encoding='utf-8')
+    if 'colab.research.google.com/github/' not in text: found.add((page, '(page)', 'no Open in Colab badge'))
     for word in ('METHOD.md', 'NoneType'):   # whatever the cell scan missed still counts, for the page
         if word in text and not any(word in k for _, _, k in found): found.add((page, '(page)', word))
     return found
