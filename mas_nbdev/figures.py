@@ -4,15 +4,18 @@
 
 # %% ../nbs/08_figures.ipynb #3e364ea2
 from __future__ import annotations
-import json, os, time
+import json, os, time, urllib.request
 from pathlib import Path
 import numpy as np
+import matplotlib.axes
 import torch
+import mas_nbdev
 from .condense import condense, condense_settings, METHODS
 
 # %% auto #0
-__all__ = ['DIGITS_CHECKPOINTS', 'CIFAR_CHECKPOINTS', 'PAPER_SPEEDUP', 'STYLE', 'load_results', 'run_experiment', 'curve',
-           'cost_to_reach', 'speedup_table', 'accuracy_table', 'paper_table', 'plot_curves', 'figure3', 'figure4']
+__all__ = ['DIGITS_CHECKPOINTS', 'CIFAR_CHECKPOINTS', 'PAPER_SPEEDUP', 'STYLE', 'REPO_RAW', 'load_results', 'run_experiment',
+           'curve', 'cost_to_reach', 'speedup_table', 'accuracy_table', 'paper_table', 'plot_curves', 'figure3',
+           'figure4', 'figures_dir', 'committed_results', 'work_dir']
 
 # %% ../nbs/08_figures.ipynb #ee3286d0
 DIGITS_CHECKPOINTS = {'idc': [1, 2, 5, 10, 20, 50], 'perturb': [1, 2, 5, 10, 20, 50], 'mas': [1, 2, 5, 10], 'early': [1, 2, 5, 10]}
@@ -20,7 +23,8 @@ CIFAR_CHECKPOINTS = {'idc': [10, 20, 50, 100, 200, 500, 1000, 2000], 'mas': [10,
 
 def _key(dataset, ipc, method, seed): return f"{dataset}/ipc{ipc}/{method}/seed{seed}"
 
-def load_results(path)->dict:
+def load_results(path:str|Path, # a results JSON file written by run_experiment
+                )->dict:
     "The results file at `path` (an empty one when it does not exist yet)."
     path = Path(path)
     return json.loads(path.read_text()) if path.exists() else {'runs': {}}
@@ -28,6 +32,7 @@ def load_results(path)->dict:
 def _write_json(obj, path):
     "Write JSON atomically: a temporary file in the same folder, then a rename."
     path = Path(path); tmp = path.with_name(path.name + '.tmp')
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
 
 _NOT_SETTINGS = ('device', 'checkpoint_every')   # condense arguments that cannot change a run's result
@@ -39,18 +44,19 @@ def _run_settings(dataset, ipc, method, its, seed, eval_epochs, eval_repeats, ov
     s = condense_settings(dataset, ipc, method, iterations=max(its), seed=seed, eval_repeats=eval_repeats, **kw)
     return json.loads(json.dumps(dict(s, checkpoints=sorted(its))))   # as it reads back from JSON
 
-def run_experiment(results, # path of the JSON results file (created, or extended)
+def run_experiment(results:str|Path, # path of the JSON results file (created with its folders, or extended)
                    dataset:str='digits', # dataset name
                    ipc:int=1, # stored images per class
                    checkpoints:dict=None, # method -> outer iterations at which to evaluate (the last is the run's length)
-                   seeds=(0, 1, 2), # one condensation per (method, seed)
+                   seeds:tuple=(0, 1, 2), # one condensation per (method, seed)
                    eval_epochs:int=None, # evaluation schedule (default: the preset's)
                    eval_repeats:int=1, # evaluation runs per checkpoint and seed
                    verbose:bool=True, # print a line per finished run
-                   checkpoint_dir=None, # folder for per-run checkpoints, so a killed run resumes where it stopped
-                   **overrides, # settings passed on to condense
+                   checkpoint_dir:str|Path=None, # folder for per-run checkpoints, so a killed run resumes where it stopped
+                   progress:bool=False, # a progress bar over each run's outer iterations
+                   **overrides
                   )->dict: # the results, as saved
-    "Condense once per (method, seed), evaluating at each checkpoint; results saved as they finish, done runs skipped."
+    "Condense once per (method, seed), evaluating at each checkpoint; results saved as they finish, done runs skipped; `overrides` go to `condense`."
     checkpoints = checkpoints or (DIGITS_CHECKPOINTS if dataset == 'digits' else CIFAR_CHECKPOINTS)
     for m in checkpoints:
         if m not in METHODS: raise ValueError(f"unknown method {m!r}; choose from {list(METHODS)}.")
@@ -68,11 +74,12 @@ def run_experiment(results, # path of the JSON results file (created, or extende
                     + "). Use another results file, or delete that run from it to redo it.")
                 continue
             t0 = time.perf_counter()
+            if progress: print(f"{key}: {max(its)} outer iterations", flush=True)
             extra = {} if eval_epochs is None else {'eval_epochs': eval_epochs}
             if checkpoint_dir is not None:
                 Path(checkpoint_dir).mkdir(parents=True, exist_ok=True)
                 extra['checkpoint'] = Path(checkpoint_dir)/(key.replace('/', '_') + '.pt')
-            syn = condense(dataset, ipc, method, iterations=max(its), seed=seed, eval_at=its, progress=False,
+            syn = condense(dataset, ipc, method, iterations=max(its), seed=seed, eval_at=its, progress=progress,
                            eval_repeats=eval_repeats, **extra, **overrides)
             res['runs'][key] = dict(dataset=dataset, ipc=ipc, method=method, seed=seed, checkpoints=sorted(its),
                                     pool_seconds=syn.settings['pool_seconds'], pool_flops=syn.settings['pool_flops'],
@@ -124,7 +131,7 @@ def cost_to_reach(c:dict, # a curve
     return dict(iterations=lerp(c['iterations']), seconds=lerp(c['seconds']), flops=lerp(c['flops']), bound=False)
 
 # %% ../nbs/08_figures.ipynb #93dfd481
-PAPER_SPEEDUP = [  # METHOD.md section 5: (dataset, method, ipc 1 / 10 / 50 accuracy, speed-up)
+PAPER_SPEEDUP = [  # the paper's results (see the method page): (dataset, method, ipc 1 / 10 / 50 accuracy (GPU hours), speed-up)
     ('CIFAR-10', 'IDC', '50.6 (21.7 h)', '67.5 (22.2 h)', '74.5 (29.4 h)', '1x'),
     ('CIFAR-10', 'MAS, 5x fewer', '49.2 (4.44 h)', '67.1 (4.45 h)', '73.8 (6.11 h)', '4.9x'),
     ('CIFAR-10', 'MAS, 10x fewer', '48.5 (2.22 h)', '66.5 (2.23 h)', '73.1 (3.05 h)', '9.8x'),
@@ -176,7 +183,7 @@ def accuracy_table(res:dict, dataset:str, ipc:int,
     return '\n'.join(lines)
 
 def paper_table()->str:
-    "METHOD.md's table of the paper's results, as text."
+    "The paper's CIFAR results (accuracy, GPU hours on one RTX 2080, speed-up over IDC), as text."
     rows = [f"{'dataset':10s} {'method':15s} {'ipc 1':>14s} {'ipc 10':>14s} {'ipc 50':>14s} {'speed-up':>9s}"]
     rows += [f"{d:10s} {m:15s} {a:>14s} {b:>14s} {c:>14s} {s:>9s}" for d, m, a, b, c, s in PAPER_SPEEDUP]
     return '\n'.join(rows)
@@ -187,8 +194,8 @@ STYLE = {'idc': ('IDC (fresh random networks)', 'tab:blue', 'o'), 'mas': ('MAS (
 
 def plot_curves(res:dict, dataset:str, ipc:int,
                 x:str='iterations', # 'iterations', 'seconds' or 'flops'
-                ax=None, # matplotlib axes (default: a new figure)
-                methods=('idc', 'mas', 'early', 'perturb'),
+                ax:matplotlib.axes.Axes=None, # where to draw (default: a new figure)
+                methods:tuple=('idc', 'mas', 'early', 'perturb'), # methods to draw (those present in the results)
                ):
     "Test accuracy (mean and one std over seeds) against cumulative cost, one line per method."
     import matplotlib.pyplot as plt
@@ -205,21 +212,68 @@ def plot_curves(res:dict, dataset:str, ipc:int,
     ax.set_title(f"{dataset}, {ipc} image(s) per class", fontsize=10)
     return ax
 
-def figure3(res:dict, dataset:str, ipcs=(1, 2), path=None):
+def figure3(res:dict, # results from run_experiment / load_results
+            dataset:str, # dataset name
+            ipcs:tuple=(1, 2), # one panel per ipc
+            path:str|Path=None, # save the figure there (folders created) when given
+           ):
     "Figure 3: accuracy against outer iterations, one panel per ipc; saved to `path` when given."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, len(ipcs), figsize=(5.2 * len(ipcs), 3.8), squeeze=False)
     for ax, ipc in zip(axs[0], ipcs): plot_curves(res, dataset, ipc, 'iterations', ax)
     axs[0, 0].legend(fontsize=7, loc='lower right'); fig.suptitle('Figure 3: accuracy against outer iterations'); fig.tight_layout()
-    if path: fig.savefig(path, dpi=120)
+    if path: Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120)
     return fig
 
-def figure4(res:dict, dataset:str, ipcs=(1, 2), path=None):
+def figure4(res:dict, # results from run_experiment / load_results
+            dataset:str, # dataset name
+            ipcs:tuple=(1, 2), # one panel per ipc
+            path:str|Path=None, # save the figure there (folders created) when given
+           ):
     "Figure 4: accuracy against time (top) and FLOPs (bottom), one column per ipc; saved to `path` when given."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(2, len(ipcs), figsize=(5.2 * len(ipcs), 7.2), squeeze=False)
     for j, ipc in enumerate(ipcs):
         plot_curves(res, dataset, ipc, 'seconds', axs[0, j]); plot_curves(res, dataset, ipc, 'flops', axs[1, j])
     axs[0, 0].legend(fontsize=7, loc='lower right'); fig.suptitle('Figure 4: accuracy against training time and FLOPs'); fig.tight_layout()
-    if path: fig.savefig(path, dpi=120)
+    if path: Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120)
     return fig
+
+# %% ../nbs/08_figures.ipynb #w11fig02
+REPO_RAW = 'https://raw.githubusercontent.com/mas-nbdev/mas_nbdev/main'   # the repository's files (tools/colab.py checks it against settings.ini)
+
+def figures_dir()->Path|None:
+    "The checkout's `nbs/figures` folder: next to the imported package (editable install) or above the working directory; None outside a checkout."
+    for d in [Path(mas_nbdev.__file__).resolve().parent.parent, Path.cwd(), *Path.cwd().parents]:
+        if (d/'settings.ini').exists() and (d/'nbs'/'figures').is_dir(): return d/'nbs'/'figures'
+    return None
+
+def committed_results(name:str, # a file of the repository's nbs/figures, e.g. 'digits_results.json'
+                      cache:str|Path=None, # where a downloaded copy is kept (default: ~/.cache/mas_nbdev)
+                     )->Path: # a local path to the file
+    "A committed results file: from the checkout when there is one, else downloaded once from the repository."
+    d = figures_dir()
+    if d is not None and (d/name).exists(): return d/name
+    dst = Path(cache or Path.home()/'.cache'/'mas_nbdev')/name
+    if dst.exists(): return dst
+    url = f"{os.environ.get('MAS_NBDEV_RAW', REPO_RAW)}/nbs/figures/{name}"   # MAS_NBDEV_RAW: another copy of the repository
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try: urllib.request.urlretrieve(url, dst.with_name(dst.name + '.part'))
+    except OSError as e:
+        raise FileNotFoundError(f"{name!r} is not in a checkout of the repository and could not be downloaded from {url} ({e}); "
+                                "run inside a clone of the repository, or check the name and the network.") from None
+    os.replace(dst.with_name(dst.name + '.part'), dst)
+    return dst
+
+# %% ../nbs/08_figures.ipynb #w11fig10
+def work_dir(name:str='mas_nbdev', # folder in your Google Drive (on Colab)
+             local:str|Path='runs', # the folder to use elsewhere
+            )->Path: # the folder, created
+    "A folder for long runs that outlives the session: `MyDrive/name` on Google Drive on Colab (mounted here), else `local`."
+    if Path('/content').exists():   # Colab
+        from google.colab import drive
+        drive.mount('/content/drive')
+        d = Path('/content/drive/MyDrive')/name
+    else: d = Path(local)
+    d.mkdir(parents=True, exist_ok=True)
+    return d

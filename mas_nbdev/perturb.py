@@ -45,7 +45,7 @@ def _coefficients(v_min:float, v_max:float, generator:torch.Generator=None)->tup
 def perturb(net:nn.Module, # the network to perturb (any nn.Module)
             v_min:float=0.01, # smallest |alpha|, |beta| (published: 0.01)
             v_max:float=0.09, # largest |alpha|, |beta| (published: 0.09)
-            keep_1d:bool|str=False, # directions for 1-D parameters, see `filter_normalized_direction`
+            keep_1d:bool|str=False, # directions for 1-D parameters, see filter_normalized_direction
             inplace:bool=True, # change `net` itself; False perturbs a deep copy
             generator:torch.Generator=None, # CPU generator for coefficients and directions (default: torch's global RNG)
             return_coefs:bool=False, # also return (alpha, beta)

@@ -14,31 +14,7 @@ from .augment import DSA
 from .train import sgd, train_epoch, accuracy
 
 # %% auto #0
-__all__ = ['atomic_save', 'ModelPool', 'pretrain_pool']
-
-# %% ../nbs/04_pretrain.ipynb #ec420fb7
-def atomic_save(obj, # anything `torch.save` accepts
-                path:str|Path, # destination; its folder is created if needed
-               )->Path: # the path written
-    "`torch.save` `obj` to `path` atomically: a failure midway leaves any previous file at `path` untouched."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            torch.save(obj, f)
-            f.flush(); os.fsync(f.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)   # mkstemp makes it private (0600)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
-    try:  # make the rename itself durable (POSIX; not possible on Windows)
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try: os.fsync(dfd)
-        finally: os.close(dfd)
-    except OSError: pass
-    return path
+__all__ = ['ModelPool', 'pretrain_pool', 'atomic_save']
 
 # %% ../nbs/04_pretrain.ipynb #9a73f029
 def _full_spec(spec:dict)->dict:
@@ -59,7 +35,7 @@ def _fmt(d:dict, keys)->str: return ', '.join(f"{k}={d[k]!r}" if k in d else f"{
 class ModelPool:
     "K pretrained (early-stage) networks as state dicts, with the spec, data and settings that made them."
     def __init__(self, states:list, # one state dict per member
-                 spec:dict, # the network spec (`net_spec`) the states belong to
+                 spec:dict, # the network spec (from net_spec) the states belong to
                  dataset:str, # name of the dataset they were trained on
                  epochs:int, # pretraining epochs
                  seeds:list, # each member's seed
@@ -105,7 +81,7 @@ class ModelPool:
                             'accuracies': self.accuracies, 'settings': self.settings}, path)
 
     @classmethod
-    def load(cls, path:str|Path, # a file written by `ModelPool.save`
+    def load(cls, path:str|Path, # a file written by ModelPool.save
              spec:dict=None, # refuse the pool unless it was made for this network spec
              dataset:str=None, # refuse the pool unless it was made for this dataset
             )->ModelPool:
@@ -165,3 +141,27 @@ def pretrain_pool(train:ImageData, # the real training data
     settings = dict(lr=lr, momentum=momentum, weight_decay=weight_decay, batch_size=batch_size,
                     strategy=strategy_used, cutmix_p=cutmix_p)
     return ModelPool(states, spec, train.name, epochs, seeds, accs if test is not None else None, settings)
+
+# %% ../nbs/04_pretrain.ipynb #ec420fb7
+def atomic_save(obj, # anything `torch.save` accepts
+                path:str|Path, # destination; its folder is created if needed
+               )->Path: # the path written
+    "`torch.save` `obj` to `path` atomically: a failure midway leaves any previous file at `path` untouched."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            torch.save(obj, f)
+            f.flush(); os.fsync(f.fileno())
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)   # mkstemp makes it private (0600)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp): os.unlink(tmp)
+        raise
+    try:  # make the rename itself durable (POSIX; not possible on Windows)
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try: os.fsync(dfd)
+        finally: os.close(dfd)
+    except OSError: pass
+    return path

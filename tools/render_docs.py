@@ -10,15 +10,23 @@ For each notebook (default: every nbs/*.ipynb) this
    would: front matter -> title and description, `#| echo/output/include` honoured and the `#|`
    lines dropped, pandoc `{target=...}` attributes and `:::` fences stripped, math typeset by the
    local Debian MathJax (saved outputs are shown as they are; nothing else is executed);
-3. with `--screenshot`, saves `_proc/html/NAME.png` with headless Chromium.
+3. with `--screenshot`, saves `_proc/html/NAME.png` with headless Chromium;
+4. with `--check`, scans every page for the defects a reader would see (see `scan`): raw link markup inside a
+   `show_doc` signature, `NoneType` annotations, a `*` in a docstring that breaks its italics, a `**kwargs`
+   comment that nbdev drops or shows on the return line, a dataclass shown as `def X(...)->None` or with
+   `<factory>` defaults, the words `METHOD.md` (a file outside the project), and a page without its
+   "Open in Colab" badge. Defects listed in
+   `tools/render_known.txt` (`page | symbol | kind`, one a line) are tolerated; any other fails the check,
+   and so does a listed one that is gone (the list must stay exact: `--update-known` rewrites it).
 
-Run from anywhere (needs Debian packages chromium, libjs-mathjax, fonts-mathjax):
+Run from anywhere (the screenshots need Debian packages chromium, libjs-mathjax, fonts-mathjax):
 
     .venv/bin/python tools/render_docs.py [--screenshot] [--height 1600] [nbs/00_data.ipynb ...]
+    .venv/bin/python tools/render_docs.py --check            # CI: every page, defects against the known list
 
-Exits non-zero if any notebook fails to process or convert.
+Exits non-zero if any notebook fails to process or convert, or (with `--check`) on a defect not listed.
 """
-import argparse, os, re, subprocess, sys, traceback
+import argparse, io, os, re, subprocess, sys, tokenize, traceback
 from pathlib import Path
 
 import nbformat, yaml
@@ -87,28 +95,128 @@ def screenshot(html:Path, png:Path, height:int):
     subprocess.run(CHROMIUM + [f'--screenshot={png}', f'--window-size=1200,{height}', html.as_uri()],
                    check=True, capture_output=True, timeout=120)
 
+KNOWN = ROOT/'tools'/'render_known.txt'
+_re_sig = re.compile(r'```python\n(.*?)\n```', re.DOTALL)
+_re_src = re.compile(r'\[source\]\(https?://[^)]*?/blob/[^/)]+/([^)#]+)#L(\d+)\)')
+_re_head = re.compile(r'^#{1,6}\s+(.*?)\s*$', re.MULTILINE)
+
+def _kwargs_comment(path:Path, line:int):
+    "The `**kwargs` parameter of the def/class header at `line` of `path` and the comment written after it, if any."
+    lines = path.read_text(encoding='utf-8').splitlines(keepends=True)[line - 1:]
+    toks, depth, star, name = tokenize.generate_tokens(io.StringIO(''.join(lines)).readline), 0, False, None
+    try:
+        for t in toks:
+            if t.type == tokenize.OP and t.string in '([{': depth += 1
+            elif t.type == tokenize.OP and t.string in ')]}':
+                depth -= 1
+                if depth == 0: return None
+            elif t.type == tokenize.OP and t.string == '**' and depth == 1: star = True
+            elif star and t.type == tokenize.NAME and name is None: name = t.string
+            elif name and t.type == tokenize.COMMENT: return name, t.string.lstrip('#').strip()
+            elif name and t.type == tokenize.OP and t.string == ',': continue
+            elif name and t.type not in (tokenize.NL, tokenize.NEWLINE): return None
+    except (tokenize.TokenError, IndentationError): return None
+    return None
+
+def _is_class(path:Path, line:int)->bool:
+    for l in path.read_text(encoding='utf-8').splitlines()[line - 1:line + 5]:
+        l = l.strip()
+        if l.startswith('@'): continue
+        return l.startswith('class ')
+    return False
+
+def showdoc_defects(md:str)->list:
+    "(symbol, kind) for each defect of one `show_doc` output (markdown)."
+    head, sig = _re_head.search(md), _re_sig.search(md)
+    if not (head and sig): return []
+    sym, sig, out = head[1].strip('`'), sig[1], []
+    if re.search(r'\]\(https?://', sig): out.append('link markup in signature')
+    if 'NoneType' in sig: out.append('NoneType annotation')
+    if '<factory>' in sig: out.append('dataclass <factory> default')
+    doc = md[md.index('```', md.index('```python') + 3) + 3:].strip()
+    if doc.startswith('*') and doc.endswith('*') and '*' in re.sub(r'`[^`]*`', '', doc[1:-1]): out.append('* in docstring breaks italics')
+    if (m := _re_src.search(md)) and (ROOT/m[1]).exists():
+        path, line = ROOT/m[1], int(m[2])
+        if sig.rstrip().endswith(')->None:') and _is_class(path, line): out.append('dataclass shown as def ...->None')
+        if kw := _kwargs_comment(path, line):
+            ret = re.search(r'\)\s*->[^\n]*?#\s*(.*)$', sig.strip())
+            out.append(f'**{kw[0]} comment ' + ('on the return line' if ret and ret[1].strip() == kw[1] else 'dropped'))
+    return [(sym, k) for k in out]
+
+def scan(proc:Path, html:Path)->set:
+    "The defects of one page as (page, symbol, kind): its processed notebook as shown (hidden cells removed), and its HTML."
+    nb, page, found, section = quartoish(nbformat.read(proc, as_version=4)), proc.stem, set(), '(top)'
+    for c in nb.cells:
+        if c.cell_type == 'markdown' and (hs := _re_head.findall(c.source)): section = '§ ' + hs[-1]
+        texts = [c.source] + [''.join(o.get('data', {}).get('text/markdown', '')) + ''.join(o.get('text', ''))
+                              for o in c.get('outputs', [])]
+        for t in texts:
+            if 'METHOD.md' in t: found.add((page, section, 'METHOD.md'))
+        for o in c.get('outputs', []):
+            md = ''.join(o.get('data', {}).get('text/markdown', ''))
+            if '```python' in md: found |= {(page, sym, k) for sym, k in showdoc_defects(md)}
+            elif 'NoneType' in md + ''.join(o.get('text', '')): found.add((page, section, 'NoneType in output'))
+    text = html.read_text(encoding='utf-8')
+    if 'colab.research.google.com/github/' not in text: found.add((page, '(page)', 'no Open in Colab badge'))
+    for word in ('METHOD.md', 'NoneType'):   # whatever the cell scan missed still counts, for the page
+        if word in text and not any(word in k for _, _, k in found): found.add((page, '(page)', word))
+    return found
+
+def _fmt_key(k): return ' | '.join(k)
+
+def read_known()->set:
+    if not KNOWN.exists(): return set()
+    return {tuple(p.strip() for p in l.split('|', 2)) for l in KNOWN.read_text(encoding='utf-8').splitlines()
+            if l.strip() and not l.lstrip().startswith('#')}
+
+def report(found:set, update:bool)->int:
+    "Print every defect, page by page, against the known list; the number of failures (new or fixed)."
+    known = read_known()
+    new, fixed = found - known, known - found
+    for page in sorted({k[0] for k in found | known}):
+        ks = sorted(k for k in found | known if k[0] == page)
+        print(f"{page}: {sum(k in found for k in ks)} defect(s)")
+        for k in ks: print(f"  {'known ' if k in found and k in known else 'NEW   ' if k in found else 'FIXED '} {k[1]}: {k[2]}")
+    if update:
+        head = ("# Known rendering defects (page | symbol | kind), tolerated by `tools/render_docs.py --check`.\n"
+                "# The list must stay exact: fix a defect, then delete its line (or run --update-known).\n")
+        KNOWN.write_text(head + ''.join(_fmt_key(k) + '\n' for k in sorted(found)), encoding='utf-8')
+        print(f"wrote {len(found)} defect(s) to {KNOWN.relative_to(ROOT)}")
+        return 0
+    if new: print(f"\n{len(new)} new defect(s): fix them (see the list above)", file=sys.stderr)
+    if fixed: print(f"{len(fixed)} listed defect(s) are fixed: delete their lines from {KNOWN.relative_to(ROOT)}", file=sys.stderr)
+    if not (new or fixed): print(f"render check: {len(found)} known defect(s), none new")
+    return len(new) + len(fixed)
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('nbs', nargs='*', help='notebooks (default: nbs/*.ipynb)')
     p.add_argument('--screenshot', action='store_true', help='also save _proc/html/NAME.png')
     p.add_argument('--height', type=int, default=1600, help='screenshot window height in pixels')
+    p.add_argument('--check', action='store_true', help='scan the pages for defects; fail on any not in tools/render_known.txt')
+    p.add_argument('--update-known', action='store_true', help='with --check: write the defects found to tools/render_known.txt')
     a = p.parse_args()
     nbs = [Path(o).resolve() for o in a.nbs] or sorted((ROOT/'nbs').glob('*.ipynb'))
     os.chdir(ROOT)  # nbdev finds settings.ini from the working directory
     out = ROOT/'_proc'/'html'
     out.mkdir(parents=True, exist_ok=True)
-    failed = []
+    failed, found = [], set()
     for nb in nbs:
         proc, html = ROOT/'_proc'/nb.name, out/f'{nb.stem}.html'
         try:
             process(nb, proc)
             to_html(proc, html)
             if a.screenshot: screenshot(html, html.with_suffix('.png'), a.height)
+            if a.check or a.update_known: found |= scan(proc, html)
             print(f'ok    {nb.name} -> {html.relative_to(ROOT)}', flush=True)
         except Exception:
             traceback.print_exc()
             print(f'FAIL  {nb.name}', file=sys.stderr)
             failed.append(nb.name)
     if failed: sys.exit(f'{len(failed)} notebook(s) failed: {", ".join(failed)}')
+    if a.check or a.update_known:
+        if a.nbs and a.update_known: sys.exit('--update-known needs every page: run it without notebook arguments.')
+        if a.nbs: found |= {k for k in read_known() if k[0] not in {Path(o).stem for o in a.nbs}}   # pages not rendered now
+        if report(found, a.update_known): sys.exit(1)
 
 if __name__ == '__main__': main()

@@ -1,0 +1,102 @@
+"""Give every notebook what it needs to open and run on Google Colab, generated from settings.ini.
+
+Each notebook in nbs/ gets
+1. a hidden install cell, right after its `#| default_exp` cell (first, when it has none), that runs only
+   where `/content` exists (Colab) and pip-installs the library from settings.ini's `git_url` together
+   with the nbdev 2 pins that `show_doc` needs (settings.ini's `dev_requirements`, nbdev and its
+   dependencies only); nbdev hides it from the docs (`#| hide`) and it does nothing anywhere else;
+2. an "Open in Colab" badge in a markdown cell right after its title cell (nbdev turns the title cell into
+   the page's front matter and drops anything else in it), pointing at
+   https://colab.research.google.com/github/USER/REPO/blob/BRANCH/NBS/NAME.ipynb, the address nbdev's own
+   `nbdev.showdoc.colab_link` builds from the same settings.
+
+    python tools/colab.py            # insert or refresh both in every notebook (idempotent)
+    python tools/colab.py --check    # exit 1, naming each notebook, when a cell or badge is missing or stale
+
+Run `nbdev_clean` after writing. The check runs in `.ci/run`, so a change of repository, branch or pins in
+settings.ini, or a new notebook, cannot leave stale install cells or badges behind. It also checks that
+08_figures' `REPO_RAW` (where committed results are downloaded from outside a checkout) is settings.ini's.
+"""
+import argparse, configparser, hashlib, json, re, shlex, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MARK = '# Colab only:'   # first comment line of the install cell: how this tool finds it again
+BADGE_IMG = 'https://colab.research.google.com/assets/colab-badge.svg'
+_re_badge = re.compile(r'\n*\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)\s*$')
+_re_badge_cell = re.compile(r'^\s*\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)\s*$')
+DEV_PKGS = ('nbdev', 'fastcore', 'execnb', 'ghapi', 'fastgit')   # what `show_doc` (nbdev 2) needs on Colab
+
+def settings(root:Path=ROOT)->dict:
+    "settings.ini's [DEFAULT] section, with its %(...)s references resolved."
+    cp = configparser.ConfigParser()
+    cp.read(root/'settings.ini', encoding='utf-8')
+    return dict(cp['DEFAULT'])
+
+def colab_url(nb:Path, cfg:dict)->str:
+    "The Colab address of notebook `nb`, as `nbdev.showdoc.colab_link` builds it."
+    return (f"https://colab.research.google.com/github/{cfg['user']}/{cfg['repo']}/blob/{cfg['branch']}/"
+            f"{Path(cfg['nbs_path']).name}/{nb.name}")
+
+def badge(nb:Path, cfg:dict)->str: return f"[![Open In Colab]({BADGE_IMG})]({colab_url(nb, cfg)})"
+
+def install_source(cfg:dict)->str:
+    "The hidden install cell: on Colab only, the library from its repository plus nbdev 2 for `show_doc`."
+    pins = [r for r in cfg.get('dev_requirements', '').split() if re.split(r'[<>=!~ ]', r)[0] in DEV_PKGS]
+    pkgs = [f"{cfg['lib_name']} @ git+{cfg['git_url']}@{cfg['branch']}"] + pins
+    cmd = 'install -q ' + ' '.join(shlex.quote(p) for p in pkgs)
+    return '\n'.join([   # no import statement: nbdev's docs processing would execute the cell and warn
+        '#| hide',
+        f"{MARK} install {cfg['lib_name']} from its repository, and nbdev 2 for `show_doc` (does nothing elsewhere).",
+        "if __import__('os').path.exists('/content'):",
+        f"    get_ipython().run_line_magic('pip', {cmd!r})"])
+
+def _src(c)->str: return ''.join(c['source'])
+def _is_title(c)->bool: return c['cell_type'] == 'markdown' and _src(c).lstrip().startswith('# ')
+
+def expected(nb:dict, path:Path, cfg:dict)->dict:
+    "`nb` with the install cell and badge as they should be."
+    cells = [c for c in nb['cells'] if not (c['cell_type'] == 'code' and MARK in _src(c))]
+    at = 1 if cells and cells[0]['cell_type'] == 'code' and _src(cells[0]).startswith('#| default_exp') else 0
+    cell = {'cell_type': 'code', 'execution_count': None, 'id': 'colab' + hashlib.md5(path.name.encode()).hexdigest()[:6],
+            'metadata': {}, 'outputs': [], 'source': install_source(cfg)}
+    old = [c for c in nb['cells'] if c['cell_type'] == 'code' and MARK in _src(c)]
+    if old: cell['id'] = old[0].get('id', cell['id'])   # keep the id: no diff when nothing changed
+    cells.insert(at, cell)
+    cells = [c for c in cells if not (c['cell_type'] == 'markdown' and _re_badge_cell.match(_src(c)))]
+    ti = next((i for i, c in enumerate(cells) if _is_title(c)), None)
+    if ti is None: raise SystemExit(f"{path}: no title cell ('# Title'); nbdev needs one for the page.")
+    cells[ti]['source'] = _re_badge.sub('', _src(cells[ti]).rstrip())   # badges once put in the title cell
+    old_b = [c for c in nb['cells'] if c['cell_type'] == 'markdown' and _re_badge_cell.match(_src(c))]
+    cells.insert(ti + 1, {'cell_type': 'markdown', 'metadata': {}, 'source': badge(path, cfg),
+                          'id': old_b[0].get('id') if old_b else 'badge' + hashlib.md5(path.name.encode()).hexdigest()[:6]})
+    return dict(nb, cells=cells)
+
+def _norm(nb:dict)->str: return json.dumps([(c['cell_type'], _src(c)) for c in nb['cells']])
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--check', action='store_true', help='only check; exit 1 when a notebook is missing or stale')
+    p.add_argument('nbs', nargs='*', help='notebooks (default: nbs/*.ipynb)')
+    a = p.parse_args()
+    cfg = settings()
+    nbs = [Path(o) for o in a.nbs] or sorted((ROOT/cfg['nbs_path']).glob('*.ipynb'))
+    stale = []
+    for path in nbs:
+        nb = json.loads(path.read_text(encoding='utf-8'))
+        new = expected(nb, path, cfg)
+        if _norm(new) == _norm(nb): continue
+        stale.append(path.name)
+        if not a.check:
+            for c in new['cells']:
+                if isinstance(c['source'], str): c['source'] = c['source'].splitlines(keepends=True)
+            path.write_text(json.dumps(new, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+    raw = f"https://raw.githubusercontent.com/{cfg['user']}/{cfg['repo']}/{cfg['branch']}"
+    figs = ROOT/cfg['nbs_path']/'08_figures.ipynb'
+    if figs.exists() and f"REPO_RAW = '{raw}'" not in figs.read_text(encoding='utf-8'):
+        sys.exit(f"08_figures.ipynb: REPO_RAW must be {raw!r} (settings.ini's repository and branch); edit it, then nbdev_export.")
+    if a.check and stale:
+        sys.exit(f"Colab install cell or badge missing or stale in: {', '.join(stale)}; run `python tools/colab.py`.")
+    print(('stale: ' if a.check else 'updated: ') + (', '.join(stale) or 'none'))
+
+if __name__ == '__main__': main()
