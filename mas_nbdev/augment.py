@@ -12,7 +12,7 @@ from torch import Tensor
 from torchvision.transforms.v2.functional import hflip
 
 # %% auto #0
-__all__ = ['DSA', 'cutmix', 'cutmix_loss']
+__all__ = ['DSA', 'cutmix', 'cutmix_loss', 'network_strategy']
 
 # %% ../nbs/02_augment.ipynb #32a080f5
 def _col(u:Tensor)->Tensor:
@@ -180,3 +180,11 @@ def cutmix_loss(out:Tensor, # logits N x K
     "lam * CE(out, y_a) + (1 - lam) * CE(out, y_b) (a single cross-entropy when lam == 1)."
     if lam == 1.0: return F.cross_entropy(out, y_a)
     return lam * F.cross_entropy(out, y_a) + (1 - lam) * F.cross_entropy(out, y_b)
+
+# %% ../nbs/02_augment.ipynb #3c689284
+def network_strategy(strategy:str, # a DSA strategy, op names joined by '_'
+                     cutmix_p:float, # CutMix probability of the training it is used for
+                    )->str: # the strategy the network is actually trained with
+    "The per-sample strategy for network training: `strategy` without `cutout` whenever CutMix is on."
+    if cutmix_p <= 0: return strategy
+    return '_'.join(op for op in strategy.split('_') if op != 'cutout')

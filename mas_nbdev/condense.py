@@ -22,10 +22,11 @@ from .evaluate import evaluate, evaluate_random
 from .distributed import partition, _rank
 
 # %% auto #0
-__all__ = ['METRICS', 'INITS', 'METHODS', 'PRESETS', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients',
-           'match_losses', 'decode', 'init_images', 'SyntheticSet', 'ClassMomentumSGD', 'class_generators',
-           'network_source', 'condense_settings', 'match_step', 'inner_step', 'seed_everything', 'rng_state',
-           'set_rng_state', 'kept_rng', 'condense', 'condense_and_compare', 'main']
+__all__ = ['METRICS', 'INITS', 'METHODS', 'PRESETS', 'LR_IMG_RULES', 'matched_params', 'grad_distance', 'match_loss',
+           'class_gradients', 'match_losses', 'decode', 'init_images', 'SyntheticSet', 'ClassMomentumSGD',
+           'class_generators', 'network_source', 'condense_settings', 'eval_settings', 'presets_table', 'match_step',
+           'inner_step', 'seed_everything', 'rng_state', 'set_rng_state', 'kept_rng', 'condense',
+           'condense_and_compare', 'main']
 
 # %% ../nbs/06_condense.ipynb #c695a3a3
 def matched_params(net:nn.Module, # the network whose gradients are matched
@@ -168,7 +169,7 @@ def init_images(data:ImageData, # the real training data
         out = []
         for cls in range(k):
             idx = data.class_indices(cls).cpu()
-            x = data.images[idx[torch.randperm(len(idx), generator=generator)[:ipc * per]].to(data.device)]
+            x = data.batch(idx[torch.randperm(len(idx), generator=generator)[:ipc * per]].to(data.device))
             if init == 'mix':
                 ph, pw = h // factor, w // factor
                 x = F.interpolate(x, size=(ph, pw), mode='bilinear', antialias=True, align_corners=False)
@@ -323,28 +324,73 @@ def network_source(method:str, # a key of METHODS
     shake = lambda net: perturb(net, v_min, v_max, keep_1d=keep_1d)
     return {'idc': fresh, 'early': early, 'perturb': lambda: shake(fresh()), 'mas': lambda: shake(early())}[method]
 
+# %% ../nbs/06_condense.ipynb #963e3d6f
+from .data import IMAGENET_SUBSETS, _resized
+from .evaluate import imagenet_eval_epochs
+
 # %% ../nbs/06_condense.ipynb #ec154594
 _CIFAR = dict(
-    arch='convnet', width=128, depth=3, norm='instance',      # network (METHOD.md section 4)
+    arch='convnet', width=128, depth=3, norm='instance',      # network (ConvNet-3; ResNetAP-10 on ImageNet)
     metric='mse', bias=False, fc=False,                        # matching loss D and the matched layers
     strategy='color_crop_cutout',                              # siamese DSA during matching
-    lr_img=None, mom_img=0.5,                                  # synthetic-image SGD; None: the published rule (condense_settings)
+    lr_img=None, mom_img=0.5,                                  # synthetic-image SGD; lr_img None: the published rule below
+    lr_img10={'idc': 0.005, 'perturb': 0.005, 'mas': 0.01, 'early': 0.01},   # lr_img at ipc 10, at side base_side
+    base_side=32, im_size=None,                                # the side lr_img10 is for; im_size: resize the data to it
     factor=2, init='mix', batch_real=64, batch_syn_max=128,    # multi-formation and batch sizes
     inner_loop=100, n_data=2000,                               # inner steps; real images per network update
-    net_lr=0.01, net_momentum=0.9, net_weight_decay=5e-4, net_batch=64,
-    net_strategy='color_crop_cutout', cutmix_p=0.5,            # network training in the inner loop
+    net_lr=0.01, net_momentum=0.9, net_weight_decay=5e-4, net_batch=64,   # network training (inner loop, pool, evaluation)
+    net_strategy='color_crop_cutout', cutmix_p=0.5,            # network training in the inner loop (cutout gives way to CutMix)
     iterations={'idc': 2000, 'perturb': 2000, 'mas': 400, 'early': 400},
-    pool_size=5, pool_epochs=2, v_min=0.01, v_max=0.09, keep_1d=False,   # model augmentation
-    eval_epochs=1000, eval_repeats=3,                          # evaluation protocol (METHOD.md section 3)
+    pool_size=5, pool_epochs=2, pool_decay_epochs=None, v_min=0.01, v_max=0.09, keep_1d=False,   # model augmentation
+    eval_epochs=1000, eval_repeats=3,                          # evaluation protocol (None epochs: the ImageNet rule)
+    eval_strategy='color_crop_flip_scale_rotate', eval_cutmix_p=0.5,
 )
+_DIGIT_EVAL = 'color_crop_scale_rotate'    # flip is never used on digit datasets
+_MNIST = {**_CIFAR, 'metric': 'l1', 'lr_img10': dict.fromkeys(METHODS, 1e-4), 'base_side': 28, 'n_data': 500,
+          'eval_strategy': _DIGIT_EVAL}
+_IMAGENET = {**_CIFAR, 'arch': 'resnetap', 'metric': 'l1', 'lr_img10': dict.fromkeys(METHODS, 3e-3), 'base_side': 224,
+             'factor': 3, 'n_data': 500, 'iterations': dict.fromkeys(METHODS, 500),
+             'pool_epochs': 10, 'pool_decay_epochs': 11, 'eval_epochs': None}
 PRESETS = {
-    'cifar10': _CIFAR, 'cifar100': _CIFAR, 'svhn': _CIFAR, 'mnist': _CIFAR, 'fashion_mnist': _CIFAR,
-    'digits': {**_CIFAR, 'width': 32, 'lr_img': 0.002, 'inner_loop': 10, 'n_data': 256,
+    'cifar10': _CIFAR, 'cifar100': _CIFAR,
+    'svhn': {**_CIFAR, 'lr_img10': dict.fromkeys(METHODS, 5e-3), 'n_data': 500, 'eval_strategy': _DIGIT_EVAL},
+    'mnist': _MNIST,
+    'fashion_mnist': {**_MNIST, 'eval_strategy': _CIFAR['eval_strategy']},   # clothes may be mirrored
+    'imagenet10': _IMAGENET,
+    'imagenet100': {**_IMAGENET, 'lr_img10': dict.fromkeys(METHODS, 1e-3), 'net_lr': 0.1, 'net_weight_decay': 1e-4,
+                    'net_batch': 128, 'batch_real': 128},
+    'digits': {**_CIFAR, 'width': 32, 'lr_img': 0.002, 'base_side': 16, 'inner_loop': 10, 'n_data': 256,
                'iterations': {'idc': 50, 'perturb': 50, 'mas': 10, 'early': 10},
-               'eval_epochs': 1000, 'eval_repeats': 3},
+               'eval_epochs': 1000, 'eval_repeats': 3, 'eval_strategy': _DIGIT_EVAL},
 }
+LR_IMG_RULES = {
+    'idc': "IDC's reproduce script: 0.005 x ipc/10 on CIFAR (used for idc and perturb)",
+    'mas': "the MAS authors' reproduce script: 0.01 x ipc/10 on CIFAR (used for mas and early)",
+    'mas_run': "the MAS authors' one traceable CIFAR-10 ipc-10 run: 0.02 at ipc 10 (x ipc/10 elsewhere)",
+}
+_LR_IMG10_CIFAR = {'idc': 0.005, 'mas': 0.01, 'mas_run': 0.02}
 
 # %% ../nbs/06_condense.ipynb #880035a7
+def _published_rules(name:str, ipc:int, s:dict, given:set):
+    "The authors' dataset-specific exceptions, applied to the settings `s` the user did not set (`given`)."
+    def put(**kw): s.update({k: v for k, v in kw.items() if k not in given})
+    if name == 'svhn' and s['factor'] == 1 and ipc == 1:   # evaluation without CutMix works better here
+        put(eval_cutmix_p=0.0, eval_strategy='color_crop_cutout_scale_rotate')
+    if name == 'mnist' and s['factor'] > 1:                # neither cutout nor CutMix helps here
+        put(strategy='color_crop', net_strategy='color_crop', cutmix_p=0.0, eval_cutmix_p=0.0, eval_strategy=_DIGIT_EVAL)
+    if s['factor'] >= 3 and ipc >= 20:                     # bound the decoded images per matching step (memory)
+        s['batch_syn_max'] = min(s['batch_syn_max'], 128)
+
+def _lr_img(s:dict, ipc:int, method:str)->float:
+    "lr_img: the given value, or the published value at ipc 10 scaled by ipc/10 and by (im_size/base_side)^2."
+    lr = s['lr_img']
+    if isinstance(lr, str):
+        if lr not in LR_IMG_RULES: raise ValueError(f"unknown lr_img rule {lr!r}; choose one of {list(LR_IMG_RULES)}, or a number.")
+        lr = _LR_IMG10_CIFAR[lr] * ipc / 10
+    elif lr is None: lr = s['lr_img10'][method] * ipc / 10
+    else: return float(lr)
+    return lr * (s['im_size'] / s['base_side']) ** 2 if s['im_size'] else lr
+
 def condense_settings(name:str, # dataset name ('custom' or unknown names get the CIFAR preset)
                       ipc:int, # stored images per class
                       method:str='mas', # a key of METHODS
@@ -358,14 +404,47 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
     s = dict(PRESETS.get(name, _CIFAR))
     unknown = set(overrides) - set(s) - {'pool', 'root', 'download'}
     if unknown: raise TypeError(f"unknown setting(s) {sorted(unknown)}; the settings are {sorted(s)}.")
-    s.update({k: v for k, v in overrides.items() if k not in ('pool', 'root', 'download')})
+    if not isinstance(ipc, int) or ipc <= 0: raise ValueError(f"ipc (images per class) must be a positive integer, got {ipc!r}.")
+    given = {k for k in overrides if k not in ('pool', 'root', 'download')}
+    s.update({k: overrides[k] for k in given})
     s['iterations'] = iterations if iterations is not None else s['iterations'][method]
     if inner_loop is not None: s['inner_loop'] = inner_loop
-    if s['lr_img'] is None: s['lr_img'] = 0.02 if method in ('mas', 'early') and ipc == 10 else 0.005 * ipc / 10   # METHOD.md
+    _published_rules(name, ipc, s, given)
+    s['lr_img'] = _lr_img(s, ipc, method)
+    if s['eval_epochs'] is None:
+        s['eval_epochs'] = imagenet_eval_epochs(ipc, s['factor'], IMAGENET_SUBSETS.get(name, 10))
     if s['metric'] not in METRICS: raise ValueError(f"unknown metric {s['metric']!r}; choose one of {METRICS}.")
-    if not isinstance(ipc, int) or ipc <= 0: raise ValueError(f"ipc (images per class) must be a positive integer, got {ipc!r}.")
     if s['iterations'] < 0 or s['inner_loop'] < 1: raise ValueError("iterations must be >= 0 and inner_loop >= 1.")
     return dict(dataset=name, ipc=ipc, method=method, seed=seed, **s)
+
+def eval_settings(s:dict, # settings from condense_settings
+                 )->dict: # keyword arguments of `evaluate`
+    "The evaluation protocol of a run's settings, as arguments of `evaluate`."
+    return dict(epochs=s['eval_epochs'], repeats=s['eval_repeats'], lr=s['net_lr'], momentum=s['net_momentum'],
+                weight_decay=s['net_weight_decay'], batch_size=s['net_batch'], strategy=s['eval_strategy'],
+                cutmix_p=s['eval_cutmix_p'])
+
+# %% ../nbs/06_condense.ipynb #a0afc5d5
+def _cell(v)->str:
+    "A setting's value for the table: per-method dicts compactly, numbers in short form."
+    if isinstance(v, dict):
+        groups = {}
+        for k, x in v.items(): groups.setdefault(x, []).append(k)
+        return _cell(next(iter(groups))) if len(groups) == 1 else ', '.join(f"{'/'.join(ks)} {_cell(x)}" for x, ks in groups.items())
+    if isinstance(v, float): return f"{v:g}"
+    return '-' if v is None else str(v)
+
+def presets_table(ipc:int=None, # None: the presets as stored; else resolved by condense_settings at this ipc
+                  method:str='mas', # the method the settings are resolved for
+                  names:list=None, # datasets (default: all of PRESETS)
+                 )->str: # a markdown table, one row per setting, one column per dataset
+    "All presets side by side as a markdown table."
+    names = list(names or PRESETS)
+    cols = [PRESETS[n] if ipc is None else condense_settings(n, ipc, method) for n in names]
+    keys = [k for k in cols[0] if k not in ('dataset', 'ipc', 'method', 'seed')]
+    rows = [f"| setting | {' | '.join(names)} |", '|---' * (len(names) + 1) + '|']
+    rows += [f"| {k} | {' | '.join(_cell(c.get(k)) for c in cols)} |" for k in keys]
+    return '\n'.join(rows)
 
 # %% ../nbs/06_condense.ipynb #81143fb3
 def _draw_class(c:int, sampler:ClassSampler, syn:SyntheticSet, g:torch.Generator, aug:DSA, s:dict)->tuple:
@@ -384,7 +463,7 @@ def _match_loop(syn, net, img_opt, train, draws, classes, aug, s)->Tensor:
         img_opt.before([c])
         stored = syn.images[_class_rows(syn, [c])].detach().requires_grad_()
         dec = decode(stored, syn.factor)
-        loss = match_loss(net, train.images[real_idx.to(train.device)], dec if sub is None else dec[sub.to(dec.device)], c,
+        loss = match_loss(net, train.batch(real_idx.to(train.device)), dec if sub is None else dec[sub.to(dec.device)], c,
                           lambda x: aug.apply(x, u, geo), s['metric'], s['bias'], s['fc'])
         img_opt.step([c], torch.autograd.grad(loss, stored)[0])
         losses.append(loss.detach())
@@ -395,7 +474,7 @@ def _match_chunk(syn, net, train, draws, classes, aug, s)->tuple:
     stored = syn.images[_class_rows(syn, classes)].detach().requires_grad_()
     dec = decode(stored, syn.factor).unflatten(0, (len(classes), -1))                      # k x ipc*f^2 x C x H x W
     if draws[0][1] is not None: dec = torch.stack([d[sub.to(d.device)] for d, (_, sub, _) in zip(dec, draws)])
-    real = train.images[torch.stack([r for r, _, _ in draws]).to(train.device)]             # k x batch_real x C x H x W
+    real = train.batch(torch.stack([r for r, _, _ in draws]).to(train.device))             # k x batch_real x C x H x W
     u = torch.cat([d[2][0] for d in draws])
     geo = None if draws[0][2][1] is None else torch.tensor([d[2][1] for d in draws])
     losses = match_losses(net, real, dec, torch.tensor(classes, device=dec.device), aug, (u, geo), s['metric'], s['bias'], s['fc'])
@@ -497,9 +576,12 @@ def _flops_of(fn):
     return out, counter.get_total_flops()
 
 # %% ../nbs/06_condense.ipynb #c5e7afcd
-def _as_train_test(dataset, root='data', download=False)->tuple:
-    "(name, train, test) from a dataset name, an `ImageData`, a (train, test) pair or an (images, labels) pair."
-    if isinstance(dataset, str): return (dataset, *get_dataset(dataset, root, download))
+def _as_train_test(dataset, root='data', download=False, im_size=None)->tuple:
+    "(name, train, test) from a dataset name, an `ImageData`, a (train, test) pair or an (images, labels) pair (resized to `im_size`)."
+    if isinstance(dataset, str): return (dataset, *get_dataset(dataset, root, download, im_size))
+    if im_size is not None:
+        name, train, test = _as_train_test(dataset, root, download)
+        return name, _resized(train, im_size), test if test is None else _resized(test, im_size)
     if isinstance(dataset, ImageData): return dataset.name, dataset, None
     if isinstance(dataset, (tuple, list)) and len(dataset) == 2:
         a, b = dataset
@@ -521,7 +603,8 @@ def _get_pool(pool, method, train, test, spec, s, device):
     # member i of run seed r gets seed r * pool_size + i: runs with different seeds share no pool network
     built = pretrain_pool(train, test, spec, k=s['pool_size'], epochs=s['pool_epochs'], seed=s['seed'] * s['pool_size'],
                           lr=s['net_lr'], momentum=s['net_momentum'], weight_decay=s['net_weight_decay'],
-                          batch_size=s['net_batch'], strategy=s['net_strategy'], cutmix_p=s['cutmix_p'], device=device)
+                          batch_size=s['net_batch'], strategy=s['net_strategy'], cutmix_p=s['cutmix_p'],
+                          decay_epochs=s['pool_decay_epochs'], device=device)
     seconds = time.perf_counter() - t0
     if pool is not None: built.save(pool)
     return built, seconds, s['pool_size'] * s['pool_epochs'] * _train_flops_per_epoch(train, spec, s, device)
@@ -538,7 +621,7 @@ def _train_flops_per_epoch(train, spec, s, device):
 # %% ../nbs/06_condense.ipynb #e9e655c7
 def _start(dataset, ipc, method, iterations, inner_loop, seed, device, overrides)->tuple:
     "Data, complete settings, the network spec and the process's share of the classes."
-    name, train, test = _as_train_test(dataset, overrides.get('root', 'data'), overrides.get('download', False))
+    name, train, test = _as_train_test(dataset, overrides.get('root', 'data'), overrides.get('download', False), overrides.get('im_size'))
     s = condense_settings(name, ipc, method, iterations, inner_loop, seed, **overrides)
     s['data_shape'] = tuple(train.images.shape)
     _check_init(train, ipc, s['factor'], s['init'])
@@ -652,7 +735,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         if it + 1 in eval_at:
             x, y = decode(part.gather_rows(syn.images, ipc), s['factor']), syn.labels.repeat_interleave(s['factor'] ** 2)
             def ev():
-                with kept_rng(): r = evaluate(x, y, test, epochs=s['eval_epochs'], repeats=s['eval_repeats'], spec=spec, device=device, seed=seed)
+                with kept_rng(): r = evaluate(x, y, test, **eval_settings(s), spec=spec, device=device, seed=seed)
                 return dict(acc=r.mean, acc_std=r.std)
             record.update(part.from_main(ev))
         syn.history.append(record)
@@ -680,7 +763,7 @@ def condense_and_compare(dataset:str='digits', # dataset name
     s, t_condense = syn.settings, time.perf_counter() - t0
     spec = _spec_from_settings(train, s)
     x, y = syn.decode()
-    ev = dict(epochs=s['eval_epochs'], repeats=s['eval_repeats'], spec=spec, device=syn.images.device, seed=seed)
+    ev = dict(**eval_settings(s), spec=spec, device=syn.images.device, seed=seed)
     acc_syn = evaluate(x, y, test, **ev)
     acc_rand = evaluate_random(train, test, ipc, **ev)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ from .models import net_spec, make_net
 from .train import train_net
 
 # %% auto #0
-__all__ = ['EvalResult', 'evaluate', 'random_subset', 'evaluate_random', 'evaluate_full']
+__all__ = ['EvalResult', 'evaluate', 'random_subset', 'evaluate_random', 'evaluate_full', 'imagenet_eval_epochs']
 
 # %% ../nbs/07_evaluate.ipynb #0ee6c1da
 @dataclass
@@ -23,15 +23,23 @@ class EvalResult:
     "Test accuracies (%) of the repeats of an evaluation, with their mean and standard deviation."
     accs:list # test top-1 accuracy (%) of each repeat
     seconds:float=None # wall-clock time of the whole evaluation
-    mean:float=field(init=False) # mean of accs
+    best_accs:list=None # secondary: each repeat's best test accuracy among its checkpoints (the authors' figure)
+    mean:float=field(init=False) # mean of accs (the primary result)
     std:float=field(init=False) # population standard deviation of accs
+    best_mean:float=field(init=False) # mean of best_accs (secondary; selected on the test set)
+    best_std:float=field(init=False) # population standard deviation of best_accs
 
     def __post_init__(self):
         self.accs = [float(a) for a in self.accs]
         self.mean = float(np.mean(self.accs)) if self.accs else float('nan')
         self.std = float(np.std(self.accs)) if self.accs else float('nan')
+        self.best_accs = None if self.best_accs is None else [float(a) for a in self.best_accs]
+        self.best_mean = float(np.mean(self.best_accs)) if self.best_accs else float('nan')
+        self.best_std = float(np.std(self.best_accs)) if self.best_accs else float('nan')
 
-    def __repr__(self): return f"{self.mean:.1f} ± {self.std:.1f} ({len(self.accs)} run{'s' * (len(self.accs) != 1)})"
+    def __repr__(self):
+        r = f"{self.mean:.1f} ± {self.std:.1f} ({len(self.accs)} run{'s' * (len(self.accs) != 1)})"
+        return r + (f"; best of checkpoints {self.best_mean:.1f} ± {self.best_std:.1f}" if self.best_accs else '')
 
 # %% ../nbs/07_evaluate.ipynb #992514b6
 def _device(device=None)->torch.device:
@@ -58,18 +66,21 @@ def evaluate(images:Tensor, # the (decoded) training images, N x C x H x W in [0
              momentum:float=0.9, # SGD momentum
              weight_decay:float=5e-4, # SGD weight decay
              verbose:bool=False, # print each repeat's accuracy as it finishes
+             checkpoints:int=10, # test also after every epochs/checkpoints epochs, for the secondary best-of-checkpoints figure (0: no)
             )->EvalResult:
     "Test accuracy of fresh networks trained on `images`/`labels` with the paper's evaluation protocol."
     device, spec, start = _device(device), spec or net_spec(test), time.time()
     train = SimpleNamespace(images=images.detach().to(device), labels=labels.to(device), mean=test.mean, std=test.std)
-    test, accs = test.to(device), []
+    test, accs, best = test.to(device), [], []
+    test_at = sorted({max(1, round(k * epochs / checkpoints)) for k in range(1, checkpoints + 1)}) if checkpoints and epochs else ()
     for r in range(repeats):
         net = _seeded_net(spec, seed + r, device)
         res = train_net(net, train, epochs, lr=lr, momentum=momentum, weight_decay=weight_decay, batch_size=batch_size,
-                        strategy=strategy, cutmix_p=cutmix_p, test=test, generator=torch.Generator().manual_seed(seed + r))
-        accs.append(res['test_acc'])
+                        strategy=strategy, cutmix_p=cutmix_p, test=test, generator=torch.Generator().manual_seed(seed + r),
+                        test_at=test_at)
+        accs.append(res['test_acc']); best.append(max([res['test_acc'], *res['test_accs'].values()]))
         if verbose: print(f"repeat {r + 1}/{repeats}: {accs[-1]:.2f}% ({time.time() - start:.0f} s)")
-    return EvalResult(accs, time.time() - start)
+    return EvalResult(accs, time.time() - start, best)
 
 # %% ../nbs/07_evaluate.ipynb #9123b712
 def random_subset(train:ImageData, # the real training set
@@ -92,11 +103,12 @@ def evaluate_random(train:ImageData, # the real training set
                     **kwargs, # arguments of evaluate (epochs, repeats, spec, device, ...)
                    )->EvalResult:
     "The evaluation protocol on a fresh random subset of `ipc` real images per class for every repeat."
-    repeats, start, accs = kwargs.pop('repeats', 3), time.time(), []
+    repeats, start, accs, best = kwargs.pop('repeats', 3), time.time(), [], []
     for r in range(repeats):
         sub = random_subset(train, ipc, seed + r)
-        accs += evaluate(sub.images, sub.labels, test, repeats=1, seed=seed + r, **kwargs).accs
-    return EvalResult(accs, time.time() - start)
+        res = evaluate(sub.images, sub.labels, test, repeats=1, seed=seed + r, **kwargs)
+        accs += res.accs; best += res.best_accs
+    return EvalResult(accs, time.time() - start, best)
 
 # %% ../nbs/07_evaluate.ipynb #02291add
 def evaluate_full(train:ImageData, # the real training set
@@ -105,3 +117,14 @@ def evaluate_full(train:ImageData, # the real training set
                  )->EvalResult:
     "The evaluation protocol on the whole real training set: the upper reference."
     return evaluate(train.images, train.labels, test, **kwargs)
+
+# %% ../nbs/07_evaluate.ipynb #80970c3e
+def imagenet_eval_epochs(ipc:int, # stored images per class
+                         factor:int=1, # multi-formation factor f (n = ipc * f^2 decoded images per class)
+                         num_classes:int=10, # 10 or 100
+                        )->int: # training epochs of each evaluation run
+    "The authors' evaluation length on ImageNet subsets, from the number of decoded images per class."
+    n = ipc * max(factor, 1) ** 2
+    epochs = 3000 if n == 1 else 2000 if n <= 10 else 1500 if n <= 50 else 1000 if n <= 200 else 500 if n <= 500 else 300
+    if num_classes == 100: epochs = int(2 / 3 * epochs) // 100 * 100
+    return epochs

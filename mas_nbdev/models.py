@@ -66,39 +66,52 @@ def num_params(net:nn.Module)->int:
 
 # %% ../nbs/01_convnet.ipynb #4d9151ca
 class _BlockAP(nn.Module):
-    "A basic residual block whose downsampling is a 2x2 average pool after the first conv."
-    def __init__(self, c_in, c_out, stride, norm):
+    "A basic residual block whose downsampling by `k` is a k x k average pool after the first conv's ReLU."
+    def __init__(self, c_in, c_out, k, norm):
         super().__init__()
-        self.conv1 = nn.Conv2d(c_in, c_out, 3, padding=1, bias=False)
-        self.pool = nn.AvgPool2d(2) if stride == 2 else nn.Identity()
-        self.norm1, self.conv2, self.norm2 = _norm(norm, c_out), nn.Conv2d(c_out, c_out, 3, padding=1, bias=False), _norm(norm, c_out)
+        self.conv1, self.norm1 = nn.Conv2d(c_in, c_out, 3, padding=1, bias=False), _norm(norm, c_out)
+        self.pool = nn.AvgPool2d(k) if k > 1 else nn.Identity()
+        self.conv2, self.norm2 = nn.Conv2d(c_out, c_out, 3, padding=1, bias=False), _norm(norm, c_out)
         self.shortcut = nn.Identity()
-        if stride != 1 or c_in != c_out:
+        if k > 1 or c_in != c_out:
             self.shortcut = nn.Sequential(nn.Conv2d(c_in, c_out, 1, bias=False),
-                                          nn.AvgPool2d(2) if stride == 2 else nn.Identity(), _norm(norm, c_out))
+                                          nn.AvgPool2d(k) if k > 1 else nn.Identity(), _norm(norm, c_out))
     def forward(self, x):
-        out = torch.relu(self.norm1(self.pool(self.conv1(x))))
+        out = self.pool(torch.relu(self.norm1(self.conv1(x))))
         return torch.relu(self.norm2(self.conv2(out)) + self.shortcut(x))
+
+def _init_resnet(net:nn.Module):
+    "Convs N(0, 2/(k*k*out_channels)); norms weight 1, bias 0."
+    for m in net.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.normal_(m.weight, 0, (2 / (m.kernel_size[0] * m.kernel_size[1] * m.out_channels)) ** 0.5)
+        elif isinstance(m, (nn.GroupNorm, nn.BatchNorm2d)):
+            nn.init.ones_(m.weight); nn.init.zeros_(m.bias)
 
 class ResNetAP(nn.Module):
     "ResNet with average-pool downsampling (ResNetAP-10 by default) and instance norm."
     def __init__(self, channels:int=3, # input channels
                  num_classes:int=10, # output classes
-                 im_size:int|tuple=224, # input height and width
+                 im_size:int|tuple=224, # input height and width (>= 64: ImageNet stem; smaller: 3x3 stem, no pool)
                  blocks:tuple=(1, 1, 1, 1), # residual blocks per stage: (1,1,1,1) is ResNet-10
                  widths:tuple=(64, 128, 256, 512), # channels per stage
                  norm:str='instance', # 'instance', 'batch' or 'none'
                 ):
         super().__init__()
-        side = im_size if isinstance(im_size, int) else max(im_size)
-        if side >= 64: stem = [nn.Conv2d(channels, widths[0], 7, stride=2, padding=3, bias=False), _norm(norm, widths[0]), nn.ReLU(), nn.AvgPool2d(3, 2, 1)]
+        h, w = (im_size, im_size) if isinstance(im_size, int) else tuple(im_size)
+        if min(h, w) >= 64:   # ImageNet stem: 7x7 conv, stride 1, then a 4x4 average pool (224 -> 56)
+            stem = [nn.Conv2d(channels, widths[0], 7, padding=3, bias=False), _norm(norm, widths[0]), nn.ReLU(), nn.AvgPool2d(4)]
+            h, w = h // 4, w // 4
         else: stem = [nn.Conv2d(channels, widths[0], 3, padding=1, bias=False), _norm(norm, widths[0]), nn.ReLU()]
         layers, c_in = [], widths[0]
         for i, (n, c) in enumerate(zip(blocks, widths)):
             for j in range(n):
-                layers.append(_BlockAP(c_in, c, 2 if (i > 0 and j == 0) else 1, norm)); c_in = c
-        self.features = nn.Sequential(*stem, *layers, nn.AdaptiveAvgPool2d(1))
+                k = 2 if (i > 0 and j == 0) else 1
+                layers.append(_BlockAP(c_in, c, k, norm)); c_in = c; h, w = h // k, w // k
+        if h < 1 or w < 1: raise ValueError(f"im_size {im_size} is too small for ResNetAP: the stages downsample it {2**(len(widths)-1)}x.")
+        self.features = nn.Sequential(*stem, *layers, nn.AvgPool2d((h, w)))   # head: 7x7 average pool at 224
         self.classifier = nn.Linear(c_in, num_classes)
+        _init_resnet(self)
 
     def embed(self, x:Tensor)->Tensor: return self.features(x).flatten(1)
     def forward(self, x:Tensor)->Tensor: return self.classifier(self.embed(x))

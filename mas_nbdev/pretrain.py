@@ -10,8 +10,8 @@ import torch
 from torch import nn, Tensor
 from .data import ImageData
 from .models import ARCHS, net_spec, make_net
-from .augment import DSA
-from .train import sgd, train_epoch, accuracy
+from .augment import DSA, network_strategy
+from .train import sgd, multistep, train_epoch, accuracy
 
 # %% auto #0
 __all__ = ['ModelPool', 'pretrain_pool', 'atomic_save']
@@ -103,8 +103,6 @@ class ModelPool:
                 f"{self.epochs} epochs, seeds {self.seeds}{acc})")
 
 # %% ../nbs/04_pretrain.ipynb #467ed1f5
-def _without_cutout(strategy:str)->str: return '_'.join(op for op in strategy.split('_') if op != 'cutout')
-
 def pretrain_pool(train:ImageData, # the real training data
                   test:ImageData=None, # when given, each member's test accuracy is measured
                   spec:dict=None, # network spec (default: `net_spec(train)`, ConvNet-3 width 128)
@@ -117,6 +115,7 @@ def pretrain_pool(train:ImageData, # the real training data
                   batch_size:int=64, # training batch size
                   strategy:str='color_crop_cutout', # per-sample DSA strategy (cutout is dropped when CutMix is on)
                   cutmix_p:float=0.5, # probability of CutMix per batch (0 turns it off)
+                  decay_epochs:int=None, # lr x0.2 at 2/3 and 5/6 of this many epochs (ImageNet: 11); None: constant lr
                   device:str|torch.device=None, # where to train (default: the data's device)
                   on_epoch:callable=None, # optional callback `on_epoch(i, epoch, net)`, also called with epoch 0 after initialisation
                  )->ModelPool:
@@ -124,7 +123,7 @@ def pretrain_pool(train:ImageData, # the real training data
     device = torch.device(device) if device is not None else train.device
     spec = spec or net_spec(train)
     train = train.to(device)
-    strategy_used = _without_cutout(strategy) if cutmix_p > 0 else strategy
+    strategy_used = network_strategy(strategy, cutmix_p)   # the rule train_epoch applies, recorded in the settings
     aug = DSA(strategy_used, train.mean, train.std, per_sample=True)
     states, accs, seeds = [], [], [seed + i for i in range(k)]
     for i, s in enumerate(seeds):
@@ -132,14 +131,16 @@ def pretrain_pool(train:ImageData, # the real training data
             torch.manual_seed(s); net = make_net(spec, device)
         g = torch.Generator().manual_seed(s)
         opt = sgd(net, lr=lr, momentum=momentum, weight_decay=weight_decay)
+        sched = multistep(opt, decay_epochs) if decay_epochs else None
         if on_epoch: on_epoch(i, 0, net)
         for e in range(epochs):
             train_epoch(net, train.images, train.labels, opt, aug, batch_size=batch_size, cutmix_p=cutmix_p, generator=g)
+            if sched is not None: sched.step()
             if on_epoch: on_epoch(i, e + 1, net)
         states.append(net.state_dict())
         if test is not None: accs.append(accuracy(net, test))
     settings = dict(lr=lr, momentum=momentum, weight_decay=weight_decay, batch_size=batch_size,
-                    strategy=strategy_used, cutmix_p=cutmix_p)
+                    strategy=strategy_used, cutmix_p=cutmix_p, decay_epochs=decay_epochs)
     return ModelPool(states, spec, train.name, epochs, seeds, accs if test is not None else None, settings)
 
 # %% ../nbs/04_pretrain.ipynb #ec420fb7

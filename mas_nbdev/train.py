@@ -8,7 +8,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from torch.optim.lr_scheduler import MultiStepLR
-from .augment import DSA, cutmix, cutmix_loss
+from .augment import DSA, cutmix, cutmix_loss, network_strategy
+from .data import to_float
 
 # %% auto #0
 __all__ = ['sgd', 'multistep', 'train_epoch', 'accuracy', 'train_net']
@@ -35,10 +36,10 @@ def _order(n:int, k:int, generator=None)->Tensor:
     return torch.cat([torch.randperm(n, generator=generator) for _ in range(-(-k // n))])[:k]
 
 def train_epoch(net:nn.Module, # the network, on the images' device
-                images:Tensor, # training images N x C x H x W, pixels in [0, 1]
+                images:Tensor, # training images N x C x H x W, float in [0, 1] or uint8 (converted per batch)
                 labels:Tensor, # their labels
                 opt:torch.optim.Optimizer, # optimiser over `net`'s parameters
-                aug:DSA, # per-sample augmentation, which also normalises (None: images used as they are)
+                aug:DSA, # per-sample augmentation, which also normalises (None: images used as they are); cutout is dropped when CutMix is on
                 batch_size:int=64, # images per SGD step
                 cutmix_p:float=0.0, # probability of CutMix per batch
                 n_data:int=None, # images in the pass (None: all, shuffled)
@@ -46,13 +47,15 @@ def train_epoch(net:nn.Module, # the network, on the images' device
                )->float: # mean training loss over the pass
     "One pass of SGD over `n_data` random images, with per-sample augmentation and optional CutMix."
     net.train()
+    if aug is not None and network_strategy(aug.strategy, cutmix_p) != aug.strategy:   # CutMix replaces cutout
+        aug = DSA(network_strategy(aug.strategy, cutmix_p), aug.mean, aug.std, per_sample=aug.per_sample)
     images, k = images.detach(), len(images) if n_data is None else n_data
     if k <= 0 or len(images) == 0: raise ValueError(f"nothing to train on: {len(images)} images, n_data={n_data}.")
     order = _order(len(images), k, generator).to(images.device)
     total = torch.zeros((), device=images.device)
     for i in range(0, k, batch_size):
         idx = order[i:i + batch_size]
-        x, y = images[idx], labels[idx]
+        x, y = to_float(images[idx]), labels[idx]
         if aug is not None: x = aug(x, generator=generator)
         x, y_a, y_b, lam = cutmix(x, y, cutmix_p, generator=generator) if cutmix_p > 0 else (x, y, y, 1.0)
         loss = cutmix_loss(net(x), y_a, y_b, lam)
@@ -74,7 +77,7 @@ def accuracy(net:nn.Module, # the network (its device is used)
     correct = torch.zeros((), dtype=torch.long, device=device)
     with torch.no_grad():
         for i in range(0, len(data.images), batch_size):
-            x, y = data.images[i:i + batch_size].to(device), data.labels[i:i + batch_size].to(device)
+            x, y = to_float(data.images[i:i + batch_size].to(device)), data.labels[i:i + batch_size].to(device)
             correct += (net(norm(x)).argmax(1) == y).sum()
     net.train(was_training)
     return 100 * float(correct) / len(data.images)
@@ -92,16 +95,20 @@ def train_net(net:nn.Module, # the network to train (its device is used)
               decay:bool=True, # lr x0.2 at 2/3 and 5/6 of training
               test=None, # optional test set, evaluated at the end
               generator:torch.Generator=None, # CPU generator for all the randomness of training
-             )->dict: # {'loss': last epoch's mean loss, 'losses': per epoch, 'test_acc': % or None}
+              test_at:tuple=(), # epochs after which the test accuracy is also measured (needs `test`)
+             )->dict: # {'loss': last epoch's mean loss, 'losses': per epoch, 'test_acc': % or None, 'test_accs': {epoch: %}}
     "Train `net` on `train` for `epochs` epochs with SGD, step decay, per-sample DSA and CutMix."
     device = next(net.parameters()).device
     images, labels = train.images.to(device), train.labels.to(device)
     aug = DSA(strategy, train.mean, train.std, per_sample=True)
     opt = sgd(net, lr, momentum, weight_decay)
     sched = multistep(opt, epochs) if decay else None
-    losses = []
-    for _ in range(epochs):
+    if test_at and test is None: raise ValueError("test_at needs a test set: pass test=.")
+    losses, test_accs, test_at = [], {}, set(test_at)
+    for e in range(epochs):
         losses.append(train_epoch(net, images, labels, opt, aug, batch_size, cutmix_p, generator=generator))
         if sched is not None: sched.step()
-    return dict(loss=losses[-1] if losses else None, losses=losses,
-                test_acc=accuracy(net, test) if test is not None else None)
+        if e + 1 in test_at and e + 1 < epochs: test_accs[e + 1] = accuracy(net, test)
+    acc = accuracy(net, test) if test is not None else None
+    if acc is not None and epochs in test_at: test_accs[epochs] = acc
+    return dict(loss=losses[-1] if losses else None, losses=losses, test_acc=acc, test_accs=test_accs)
