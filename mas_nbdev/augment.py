@@ -177,7 +177,7 @@ def cutmix_loss(out:Tensor, # logits N x K
                 y_b:Tensor, # labels of the pasted boxes
                 lam:float, # unpasted fraction (1.0: no mixing)
                )->Tensor:
-    "lam * CE(out, y_a) + (1 - lam) * CE(out, y_b) (a single cross-entropy when lam == 1)."
+    "The mixed loss `lam * CE(out, y_a) + (1 - lam) * CE(out, y_b)` (a single cross-entropy when `lam == 1`)."
     if lam == 1.0: return F.cross_entropy(out, y_a)
     return lam * F.cross_entropy(out, y_a) + (1 - lam) * F.cross_entropy(out, y_b)
 

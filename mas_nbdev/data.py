@@ -7,6 +7,7 @@ from __future__ import annotations
 import os, struct, pickle
 from dataclasses import dataclass, field
 from pathlib import Path
+from fastcore.meta import delegates
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -129,11 +130,12 @@ def _item_to_tensor(img)->Tensor:
     from torchvision.transforms.functional import pil_to_tensor
     return pil_to_tensor(img)
 
+@delegates(from_tensors)
 def from_dataset(ds, # a map-style Dataset whose items are (image, label)
                  num_classes:int=None, # number of classes (default: max label + 1)
-                 **kwargs, # mean, std, name, classes, as in from_tensors
+                 **kwargs,
                 )->ImageData:
-    "Any map-style `Dataset` of `(image, label)` pairs as an `ImageData`."
+    "Any map-style `Dataset` of `(image, label)` pairs as an `ImageData` (the other arguments are `from_tensors`'s)."
     images, labels = [], []
     for i in range(len(ds)):
         img, lab = ds[i]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from fastcore.meta import delegates
 import numpy as np
 import torch
 from torch import Tensor
@@ -42,7 +43,7 @@ class EvalResult:
         return r + (f"; best of checkpoints {self.best_mean:.1f} ± {self.best_std:.1f}" if self.best_accs else '')
 
 # %% ../nbs/07_evaluate.ipynb #992514b6
-def _device(device=None)->torch.device:
+def _device(device:str|torch.device=None)->torch.device:
     return torch.device(device if device is not None else ('cuda' if torch.cuda.is_available() else 'cpu'))
 
 def _seeded_net(spec:dict, seed:int, device):
@@ -61,7 +62,7 @@ def evaluate(images:Tensor, # the (decoded) training images, N x C x H x W in [0
              strategy:str='color_crop_flip_scale_rotate', # per-sample DSA strategy
              cutmix_p:float=0.5, # CutMix probability per batch
              spec:dict=None, # network spec (default: net_spec(test), ConvNet-3 width 128)
-             device=None, # where to train (default: cuda if available, else cpu)
+             device:str|torch.device=None, # where to train (default: cuda if available, else cpu)
              seed:int=0, # repeat r uses seed + r for its initialisation and all its randomness
              momentum:float=0.9, # SGD momentum
              weight_decay:float=5e-4, # SGD weight decay
@@ -96,13 +97,14 @@ def random_subset(train:ImageData, # the real training set
     return train.subset(torch.cat(idx).to(train.device))
 
 # %% ../nbs/07_evaluate.ipynb #7c7ae41c
+@delegates(evaluate)
 def evaluate_random(train:ImageData, # the real training set
                     test:ImageData, # the real test set
                     ipc:int, # images per class in each random subset
                     seed:int=0, # repeat r draws its subset, and trains, with seed + r
-                    **kwargs, # arguments of evaluate (epochs, repeats, spec, device, ...)
+                    **kwargs,
                    )->EvalResult:
-    "The evaluation protocol on a fresh random subset of `ipc` real images per class for every repeat."
+    "The evaluation protocol (the other arguments are `evaluate`'s) on a fresh random subset of `ipc` real images per class for every repeat."
     repeats, start, accs, best = kwargs.pop('repeats', 3), time.time(), [], []
     for r in range(repeats):
         sub = random_subset(train, ipc, seed + r)
@@ -111,11 +113,12 @@ def evaluate_random(train:ImageData, # the real training set
     return EvalResult(accs, time.time() - start, best)
 
 # %% ../nbs/07_evaluate.ipynb #02291add
+@delegates(evaluate)
 def evaluate_full(train:ImageData, # the real training set
                   test:ImageData, # the real test set
-                  **kwargs, # arguments of evaluate (epochs, repeats, spec, device, seed, ...)
+                  **kwargs,
                  )->EvalResult:
-    "The evaluation protocol on the whole real training set: the upper reference."
+    "The evaluation protocol (the other arguments are `evaluate`'s) on the whole real training set: the upper reference."
     return evaluate(train.images, train.labels, test, **kwargs)
 
 # %% ../nbs/07_evaluate.ipynb #80970c3e

@@ -121,14 +121,14 @@ ARCHS = {'convnet': ConvNet, 'resnetap': ResNetAP}
 
 def net_spec(data, # an ImageData (or anything with channels, num_classes, im_size)
              arch:str='convnet', # 'convnet' or 'resnetap'
-             **kwargs, # architecture arguments (width, depth, norm, ...)
+             **kwargs,
             )->dict:
-    "The complete description of the network `make_net` builds for `data`."
+    "The complete description of the network `make_net` builds for `data`: `arch`, its arguments `kwargs` (`width`, `depth`, `norm`, ...) and the data's shape."
     if arch not in ARCHS: raise ValueError(f"unknown architecture {arch!r}; choose one of {list(ARCHS)}.")
     return dict(arch=arch, channels=data.channels, num_classes=data.num_classes, im_size=tuple(data.im_size), **kwargs)
 
 def make_net(spec:dict, # a network spec from net_spec
-             device=None, # where to put the parameters
+             device:str|torch.device=None, # where to put the parameters
             )->nn.Module:
     "A freshly initialised network from its spec (uses torch's global RNG for the initial weights)."
     kw = dict(spec); cls = ARCHS[kw.pop('arch')]

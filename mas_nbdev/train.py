@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 from torch.optim.lr_scheduler import MultiStepLR
 from .augment import DSA, cutmix, cutmix_loss, network_strategy
-from .data import to_float
+from .data import ImageData, to_float
 
 # %% auto #0
 __all__ = ['sgd', 'multistep', 'train_epoch', 'accuracy', 'train_net']
@@ -27,7 +27,7 @@ def sgd(net:nn.Module, # the network to train
 def multistep(opt:torch.optim.Optimizer, # the optimiser whose learning rate is decayed
               epochs:int, # length of training in epochs (the scheduler is stepped once per epoch)
              )->MultiStepLR:
-    "Learning rate x0.2 at epochs 2*epochs//3 and 5*epochs//6."
+    "Learning rate ×0.2 at epochs `2*epochs//3` and `5*epochs//6`."
     return MultiStepLR(opt, milestones=[2 * epochs // 3, 5 * epochs // 6], gamma=0.2)
 
 # %% ../nbs/03_train.ipynb #a3b68f4e
@@ -67,7 +67,7 @@ def train_epoch(net:nn.Module, # the network, on the images' device
 
 # %% ../nbs/03_train.ipynb #47052130
 def accuracy(net:nn.Module, # the network (its device is used)
-             data, # an `ImageData` (or anything with `images`, `labels`, `mean`, `std`)
+             data, # an ImageData (or anything with images, labels, mean, std)
              batch_size:int=1024, # images per forward pass
             )->float: # top-1 accuracy in percent, 0-100
     "Top-1 accuracy (%) of `net` on `data`."
@@ -84,7 +84,7 @@ def accuracy(net:nn.Module, # the network (its device is used)
 
 # %% ../nbs/03_train.ipynb #3f213778
 def train_net(net:nn.Module, # the network to train (its device is used)
-              train, # an `ImageData` (or anything with `images`, `labels`, `mean`, `std`)
+              train, # an ImageData (or anything with images, labels, mean, std)
               epochs:int, # passes over the training set
               lr:float=0.01, # initial learning rate
               momentum:float=0.9, # SGD momentum
@@ -93,9 +93,9 @@ def train_net(net:nn.Module, # the network to train (its device is used)
               strategy:str='color_crop_flip_scale_rotate', # per-sample DSA strategy
               cutmix_p:float=0.5, # CutMix probability per batch
               decay:bool=True, # lr x0.2 at 2/3 and 5/6 of training
-              test=None, # optional test set, evaluated at the end
+              test:ImageData=None, # optional test set, evaluated at the end
               generator:torch.Generator=None, # CPU generator for all the randomness of training
-              test_at:tuple=(), # epochs after which the test accuracy is also measured (needs `test`)
+              test_at:tuple=(), # epochs after which the test accuracy is also measured (needs test)
              )->dict: # {'loss': last epoch's mean loss, 'losses': per epoch, 'test_acc': % or None, 'test_accs': {epoch: %}}
     "Train `net` on `train` for `epochs` epochs with SGD, step decay, per-sample DSA and CutMix."
     device = next(net.parameters()).device
