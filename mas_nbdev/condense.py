@@ -186,7 +186,9 @@ def read_checkpoint(path, # a file written by `write_checkpoint`
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"no {kind} at {str(path)!r}.")
     refuse = lambda why: ValueError(f"not a {kind} of this library: {str(path)!r} ({why}).")
-    try: outer = torch.load(path, map_location='cpu', weights_only=True)
+    try:
+        with warnings.catch_warnings():   # torch warns about the pickle protocol of foreign files before refusing them
+            warnings.simplefilter('ignore', UserWarning); outer = torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError:
         raise refuse("it holds objects other than plain data and tensors, so it was not unpickled: a file of an older "
                      "version of this library, or a crafted one") from None
@@ -595,8 +597,8 @@ def _spec_from_settings(train:ImageData, s:dict)->dict:
 def _get_pool(pool, method, train, test, spec, s, device):
     "The early-stage pool: None for methods without one; a given pool (checked); loaded from or built into a file."
     if method not in ('mas', 'early'): return None, 0., 0
-    if isinstance(pool, ModelPool): pool.check(spec, train.name); return pool, 0., 0
-    if pool is not None and Path(pool).exists(): return ModelPool.load(pool, spec, train.name), 0., 0
+    if isinstance(pool, ModelPool): pool.check(spec, train.name, s.get('data_fingerprint')); return pool, 0., 0
+    if pool is not None and Path(pool).exists(): return ModelPool.load(pool, spec, train.name, s.get('data_fingerprint')), 0., 0
     t0 = time.perf_counter()
     # member i of run seed r gets seed r * pool_size + i: runs with different seeds share no pool network
     built = pretrain_pool(train, test, spec, k=s['pool_size'], epochs=s['pool_epochs'], seed=s['seed'] * s['pool_size'],
