@@ -337,6 +337,9 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
     if s['iterations'] < 0 or s['inner_loop'] < 1: raise ValueError("iterations must be >= 0 and inner_loop >= 1.")
     return dict(dataset=name, ipc=ipc, method=method, seed=seed, **s)
 
+# %% ../nbs/06_condense.ipynb #1e1871be
+PRESETS['custom'] = {**PRESETS['digits'], 'lr_img': 0.01}   # own data: measured on rendered letters (see below)
+
 # %% ../nbs/06_condense.ipynb #81143fb3
 def inner_step(syn:SyntheticSet, # the synthetic set being learned
                net:nn.Module, # the network of this outer iteration
