@@ -757,7 +757,7 @@ def save_synset(syn:SyntheticSet, # the finished synthetic set
         return fallback
 
 # %% ../nbs/06_condense.ipynb #9cdf0bba
-import argparse, sys
+import sys
 from fastcore.script import call_parse, store_true, bool_arg, anno_parser
 
 def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar100, svhn, mnist or fashion_mnist
