@@ -22,11 +22,13 @@ from .evaluate import evaluate, evaluate_random
 from .distributed import partition, _rank
 
 # %% auto #0
-__all__ = ['METRICS', 'INITS', 'METHODS', 'PRESETS', 'LR_IMG_RULES', 'matched_params', 'grad_distance', 'match_loss',
-           'class_gradients', 'match_losses', 'decode', 'init_images', 'SyntheticSet', 'ClassMomentumSGD',
-           'class_generators', 'network_source', 'condense_settings', 'eval_settings', 'presets_table', 'match_step',
-           'inner_step', 'seed_everything', 'rng_state', 'set_rng_state', 'kept_rng', 'condense',
-           'condense_and_compare', 'main']
+__all__ = ['METRICS', 'INITS', 'FILE_VERSION', 'METHODS', 'PRESETS', 'LR_IMG_RULES', 'MIN_PIXEL_CHANGE', 'main', 'matched_params',
+           'grad_distance', 'match_loss', 'class_gradients', 'match_losses', 'decode', 'init_images',
+           'write_checkpoint', 'read_checkpoint', 'SyntheticSet', 'ClassMomentumSGD', 'class_generators',
+           'network_source', 'condense_settings', 'eval_settings', 'presets_table', 'match_step', 'inner_step',
+           'seed_everything', 'rng_state', 'set_rng_state', 'kept_rng', 'check_writable', 'check_args', 'check_run',
+           'CheckpointInUse', 'lock_checkpoint', 'release_checkpoint', 'pixel_change', 'nonfinite_error', 'finish_run',
+           'condense', 'condense_and_compare', 'save_synset']
 
 # %% ../nbs/06_condense.ipynb #c695a3a3
 def matched_params(net:nn.Module, # the network whose gradients are matched
@@ -180,6 +182,75 @@ def init_images(data:ImageData, # the real training data
     labels = torch.arange(k, device=data.device).repeat_interleave(ipc)
     return images.clamp(0, 1), labels
 
+# %% ../nbs/06_condense.ipynb #a69e7dfa
+import io, hashlib, pickle, warnings
+
+FILE_VERSION = 1   # version of the file format written by `write_checkpoint`
+
+def _to_plain(obj, where:str='state'):
+    "`obj` as data `torch.load(weights_only=True)` reads: pools as their fields, numpy arrays as tensors, numpy scalars as numbers."
+    if obj is None or isinstance(obj, (bool, int, float, str, Tensor)): return obj
+    if isinstance(obj, ModelPool): return {'__ModelPool__': _to_plain(vars(obj), where)}
+    if isinstance(obj, np.ndarray):
+        return {'__ndarray__': torch.from_numpy(obj.astype(np.float64 if obj.dtype.kind == 'f' else np.int64)), 'dtype': obj.dtype.str}
+    if isinstance(obj, np.generic): return obj.item()
+    if isinstance(obj, (Path, torch.device)): return str(obj)
+    if isinstance(obj, dict): return {k: _to_plain(v, f"{where}[{k!r}]") for k, v in obj.items()}
+    if isinstance(obj, tuple): return tuple(_to_plain(v, f"{where}[{i}]") for i, v in enumerate(obj))
+    if isinstance(obj, list): return [_to_plain(v, f"{where}[{i}]") for i, v in enumerate(obj)]
+    raise TypeError(f"{where} is a {type(obj).__name__}, which a file of this library cannot hold (plain data, tensors, "
+                    "numpy arrays and ModelPools only); convert it to plain data first.")
+
+def _from_plain(obj):
+    "The inverse of `_to_plain`."
+    if isinstance(obj, dict):
+        if set(obj) == {'__ModelPool__'}: return ModelPool(**_from_plain(obj['__ModelPool__']))
+        if set(obj) == {'__ndarray__', 'dtype'}: return obj['__ndarray__'].numpy().astype(np.dtype(obj['dtype']))
+        return {k: _from_plain(v) for k, v in obj.items()}
+    if isinstance(obj, tuple): return tuple(_from_plain(v) for v in obj)
+    if isinstance(obj, list): return [_from_plain(v) for v in obj]
+    return obj
+
+# %% ../nbs/06_condense.ipynb #5d1ae6d2
+def _marker(kind:str)->str: return 'mas_nbdev.' + kind.replace(' ', '_')
+
+def write_checkpoint(state:dict, # plain data, tensors, numpy arrays and ModelPools (any keys)
+                     path, # destination file (written atomically, its folder created)
+                     kind:str='checkpoint', # what the file is: 'checkpoint' or 'synthetic set'
+                    )->Path: # the path written
+    "Save `state` to `path` in a format that loads without running code, with a format marker and a checksum."
+    if not isinstance(state, dict): raise TypeError(f"a {kind} is a dict, got {type(state).__name__}.")
+    buf = io.BytesIO(); torch.save(_to_plain(state), buf)
+    data = buf.getvalue()
+    return atomic_save({'format': _marker(kind), 'version': FILE_VERSION, 'sha256': hashlib.sha256(data).hexdigest(),
+                        'payload': torch.frombuffer(bytearray(data), dtype=torch.uint8)}, path)
+
+def read_checkpoint(path, # a file written by `write_checkpoint`
+                    device=None, # where to put its tensors (default: CPU)
+                    kind:str='checkpoint', # what the file must be: 'checkpoint' or 'synthetic set'
+                   )->dict:
+    "Load a file written by `write_checkpoint`, refusing other files, files that would run code, and damaged ones."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"no {kind} at {str(path)!r}.")
+    refuse = lambda why: ValueError(f"not a {kind} of this library: {str(path)!r} ({why}).")
+    try:
+        with warnings.catch_warnings():   # torch warns about the pickle protocol of foreign files before refusing them
+            warnings.simplefilter('ignore', UserWarning); outer = torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError:
+        raise refuse("it holds objects other than plain data and tensors, so it was not unpickled: a file of an older "
+                     "version of this library, or a crafted one") from None
+    except Exception as e: raise refuse(f"unreadable: {type(e).__name__}: {(str(e).splitlines() or [''])[0]}") from None
+    fmt = outer.get('format') if isinstance(outer, dict) else None
+    if not isinstance(fmt, str) or not fmt.startswith('mas_nbdev.'): raise refuse("it has no format marker of this library")
+    if fmt != _marker(kind): raise refuse(f"it is a {fmt.split('.', 1)[1].replace('_', ' ')}")
+    if outer.get('version', 0) > FILE_VERSION:
+        raise ValueError(f"{str(path)!r} was written by a newer version of mas_nbdev (file version {outer['version']}); upgrade to read it.")
+    data = outer['payload'].numpy().tobytes()
+    if hashlib.sha256(data).hexdigest() != outer.get('sha256'):
+        raise ValueError(f"{kind} {str(path)!r} is corrupted: its checksum does not match its contents (a damaged copy or "
+                         "disk); restore a good copy, or delete it to start afresh.")
+    return _from_plain(torch.load(io.BytesIO(data), map_location=device or 'cpu', weights_only=True))
+
 # %% ../nbs/06_condense.ipynb #d340a893
 @dataclass
 class SyntheticSet:
@@ -215,17 +286,16 @@ class SyntheticSet:
         x, y = self.decode()
         return ImageData(x.clamp(0, 1), y, self.num_classes, self.mean, self.std, self.name)
 
-    def save(self, path):
-        "Save images, labels and all metadata to `path` (atomically)."
+    def save(self, path)->Path:
+        "Save images, labels and all metadata to `path` (atomically, in the safe format of `write_checkpoint`)."
         state = {k: getattr(self, k) for k in self.__dataclass_fields__}
         state['images'], state['labels'] = self.images.detach().cpu(), self.labels.cpu()
-        atomic_save(state, path)
+        return write_checkpoint(state, path, kind='synthetic set')
 
     @classmethod
     def load(cls, path, device=None)->SyntheticSet:
-        "A synthetic set saved with `save`."
-        state = torch.load(path, map_location=device or 'cpu', weights_only=False)
-        return cls(**state)
+        "A synthetic set saved with `save` (any other file is refused, and never run)."
+        return cls(**read_checkpoint(path, device, kind='synthetic set'))
 
     def show(self, max_per_class:int=10, decoded:bool=False, size:float=1.0):
         "A labelled grid of the stored (or decoded) images, one row per class."
@@ -446,6 +516,9 @@ def presets_table(ipc:int=None, # None: the presets as stored; else resolved by 
     rows += [f"| {k} | {' | '.join(_cell(c.get(k)) for c in cols)} |" for k in keys]
     return '\n'.join(rows)
 
+# %% ../nbs/06_condense.ipynb #1e1871be
+PRESETS['custom'] = {**PRESETS['digits'], 'lr_img': 0.01}   # own data: measured on rendered letters (see below)
+
 # %% ../nbs/06_condense.ipynb #81143fb3
 def _draw_class(c:int, sampler:ClassSampler, syn:SyntheticSet, g:torch.Generator, aug:DSA, s:dict)->tuple:
     "Class `c`'s draws for one matching step, from its own generator: real indices, decoded-image subset (or None), augmentation."
@@ -558,12 +631,16 @@ class kept_rng:
     def __exit__(self, *exc): set_rng_state(self.state)
 
 # %% ../nbs/06_condense.ipynb #476dd071
-_RESUMABLE = {'iterations'}   # the one setting that may differ when resuming
+_RESUMABLE = {'iterations', 'lr_img', 'eval_epochs', 'eval_repeats'}   # the settings that may differ when resuming
 
 def _check_resume(saved:dict, wanted:dict, path):
     "Raise when the checkpoint at `path` was made with settings other than `wanted`."
     diff = {k: (saved.get(k), wanted.get(k)) for k in set(saved) | set(wanted)
             if k not in _RESUMABLE and saved.get(k) != wanted.get(k)}
+    if 'data_fingerprint' in diff:
+        raise ValueError(f"checkpoint {str(path)!r} was made on other data (same name and shape, other labels or pixels: "
+                         f"fingerprint {diff['data_fingerprint'][0]} there, {diff['data_fingerprint'][1]} now); pass the data "
+                         "it was made on, or another checkpoint path to start afresh; the checkpoint was left untouched.")
     if diff:
         lines = ', '.join(f"{k}={a!r} in the checkpoint but {b!r} now" for k, (a, b) in sorted(diff.items()))
         raise ValueError(f"checkpoint {str(path)!r} was made with other settings ({lines}). Pass the same settings to "
@@ -574,6 +651,182 @@ def _flops_of(fn):
     from torch.utils.flop_counter import FlopCounterMode
     with FlopCounterMode(display=False) as counter: out = fn()
     return out, counter.get_total_flops()
+
+# %% ../nbs/06_condense.ipynb #23f2675f
+import numbers, tempfile
+from .data import data_fingerprint
+from collections.abc import Iterable
+
+def _as_count(v, # the value given
+              name:str, # its name, for the message
+              lo:int=1, # the smallest value allowed
+             )->int:
+    "`v` as a Python int when it is an integral number (int, numpy integer, 0-d integer tensor) >= `lo`; a clear error otherwise."
+    if isinstance(v, Tensor) and v.ndim == 0 and not v.is_floating_point() and v.dtype != torch.bool: v = int(v)
+    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {v!r} ({type(v).__name__}).")
+    if v < lo: raise ValueError(f"{name} must be {'a positive integer' if lo == 1 else f'an integer >= {lo}'}, got {v!r}.")
+    return int(v)
+
+def _check_device(device)->torch.device:
+    "`device` as a `torch.device` this machine has (default: CUDA when available, else CPU)."
+    if device is None: return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    try: d = torch.device(device)
+    except (RuntimeError, TypeError, ValueError) as e: raise ValueError(f"device {device!r} is not a device torch knows ({e}); use 'cpu', 'cuda' or 'cuda:1'.") from None
+    if d.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} was asked for, but CUDA is not available here (torch {torch.__version__}); use device='cpu'.")
+    if d.type == 'cuda' and d.index is not None and d.index >= torch.cuda.device_count():
+        raise ValueError(f"device {device!r} was asked for, but this machine has {torch.cuda.device_count()} CUDA device(s).")
+    if d.type == 'mps' and not torch.backends.mps.is_available(): raise ValueError("device 'mps' is not available here; use device='cpu'.")
+    return d
+
+def check_writable(path, # a file (or a folder, with `folder=True`) the run will write
+                   what:str='checkpoint', # what it is, for the message
+                   folder:bool=False, # `path` is a folder
+                  )->Path:
+    "Make sure `path` can be written, before any work: create its folder, write and remove a probe file there."
+    path = Path(path)
+    if folder and path.exists() and not path.is_dir(): raise ValueError(f"the {what} {str(path)!r} is an existing file, not a folder; pass a folder.")
+    if not folder and path.is_dir(): raise ValueError(f"the {what} {str(path)!r} is a folder; pass a file path, such as {str(path/'run.pt')!r}.")
+    d = path if folder else path.parent
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=d, prefix='.mas_nbdev_probe.'); os.close(fd); os.unlink(probe)
+    except OSError as e:
+        raise ValueError(f"cannot write the {what} {str(path)!r}: {e.strerror or e} ({type(e).__name__}); "
+                         "pass a path in a writable folder. Nothing was computed.") from None
+    return path
+
+# %% ../nbs/06_condense.ipynb #dfb28ae6
+def check_args(ipc, # stored images per class
+               iterations, # outer iterations (None: the preset's)
+               inner_loop, # inner steps (None: the preset's)
+               eval_at, # outer iterations after which to evaluate
+               device, # where to run (None: CUDA when available)
+               checkpoint=None, # checkpoint path, or None
+               checkpoint_every=10, # iterations between checkpoints
+               pool=None, # a ModelPool, a pool file, or None
+              )->tuple: # (ipc, iterations, inner_loop, eval_at as a sorted list, device)
+    "Check and normalise `condense`'s own arguments, before any data is loaded or any work is done."
+    ipc = _as_count(ipc, 'ipc (images per class)')
+    iterations = None if iterations is None else _as_count(iterations, 'iterations', 0)
+    inner_loop = None if inner_loop is None else _as_count(inner_loop, 'inner_loop')
+    _as_count(checkpoint_every, 'checkpoint_every')
+    if isinstance(eval_at, (str, bytes)) or (isinstance(eval_at, Tensor) and eval_at.ndim == 0) or not isinstance(eval_at, Iterable):
+        raise TypeError(f"eval_at must be a list of outer iterations, such as eval_at=({eval_at!r},); got {eval_at!r}.")
+    eval_at = sorted(set(_as_count(i, 'each entry of eval_at') for i in eval_at))
+    device = _check_device(device)
+    if checkpoint is not None: check_writable(checkpoint, 'checkpoint')
+    if pool is not None and not isinstance(pool, ModelPool) and not Path(pool).exists(): check_writable(pool, 'pool file')
+    return ipc, iterations, inner_loop, eval_at, device
+
+def check_run(train:ImageData, # the real training data
+              test:ImageData, # the test data, or None
+              s:dict, # the run's settings (`condense_settings`)
+              eval_at=(), # outer iterations after which to evaluate
+             )->dict: # `s`, counts as ints, with the data's fingerprint added
+    "Check the data and the settings against each other before any work."
+    s = dict(s)
+    for k in ('batch_syn_max', 'batch_real', 'eval_repeats', 'eval_epochs', 'net_batch', 'n_data', 'factor', 'pool_size', 'pool_epochs'):
+        if s.get(k) is not None: s[k] = _as_count(s[k], k)
+    lr = s['lr_img']
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
+        raise ValueError(f"lr_img must be a positive number, got {lr!r}.")
+    (h, w), f = train.im_size, s['factor']
+    if f > min(h, w): raise ValueError(f"factor {f} would cut each {h}x{w} image into {f}x{f} patches smaller than a pixel; "
+                                       f"use factor <= {min(h, w)} (the paper uses 2 on 32x32 images, 3 on 224x224).")
+    if test is not None:
+        if test.num_classes != train.num_classes:
+            raise ValueError(f"the test set has {test.num_classes} classes but the training set {train.num_classes}; pass the test split of the same data.")
+        if test.images.shape[1:] != train.images.shape[1:]:
+            raise ValueError(f"the test images are {'x'.join(map(str, test.images.shape[1:]))} but the training images "
+                             f"{'x'.join(map(str, train.images.shape[1:]))}; resize them to one shape.")
+        if train.classes and test.classes and list(train.classes) != list(test.classes):
+            raise ValueError(f"the test set's classes {list(test.classes)[:5]}... differ from the training set's {list(train.classes)[:5]}...")
+    if eval_at and test is None: raise ValueError("eval_at needs a test set: pass dataset as a (train, test) pair.")
+    late = [i for i in eval_at if i > s['iterations']]
+    if late: raise ValueError(f"eval_at {late} lies beyond the run's {s['iterations']} outer iterations.")
+    s['data_fingerprint'] = data_fingerprint(train)
+    return s
+
+# %% ../nbs/06_condense.ipynb #7bf94b76
+import socket, weakref, glob as _glob
+from filelock import FileLock, Timeout
+
+class CheckpointInUse(RuntimeError): "Another run holds the checkpoint's lock."
+
+_HELD = weakref.WeakValueDictionary()   # checkpoint path -> this process's lock on it
+
+def _holder_file(path:Path)->Path: return path.with_name(path.name + '.lock.holder')
+
+def lock_checkpoint(path, # the checkpoint file, or None
+                   )->FileLock: # the held lock (None without a checkpoint)
+    "Hold `path`'s lock for this run (refusing at once when another process holds it) and remove its stale temporary files."
+    if path is None: return None
+    path = Path(path).resolve()
+    old = _HELD.get(str(path))
+    if old is not None: old.release(force=True)   # left held by an earlier run of this process that stopped on an error
+    lock = FileLock(str(path) + '.lock', timeout=0)
+    try: lock.acquire()
+    except Timeout:
+        holder = _holder_file(path)
+        who = holder.read_text().strip() if holder.exists() else 'holder unknown'
+        raise CheckpointInUse(f"checkpoint {str(path)!r} is in use by another run ({who}); wait for it to finish, "
+                              "or pass another checkpoint path.") from None
+    _holder_file(path).write_text(f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
+    for tmp in path.parent.glob(_glob.escape(f'.{path.name}.') + '*.tmp'): tmp.unlink(missing_ok=True)   # killed writes
+    _HELD[str(path)] = lock
+    return lock
+
+def release_checkpoint(lock:FileLock):
+    "Release a lock taken by `lock_checkpoint` (nothing without one)."
+    if lock is None: return
+    _holder_file(Path(lock.lock_file[:-len('.lock')])).unlink(missing_ok=True)
+    lock.release(force=True)
+
+# %% ../nbs/06_condense.ipynb #c17a4777
+MIN_PIXEL_CHANGE = 0.01   # summed mean |change| of the stored pixels below which a run is said to have barely moved them
+
+def pixel_change(before:Tensor, # the stored images at the start of an outer iteration
+                 after:Tensor, # the same images at its end
+                )->float:
+    "Mean absolute change of the stored pixels (in [0, 1] units) between two snapshots."
+    return float((after.detach() - before).abs().mean())
+
+def nonfinite_error(loss:float, # the non-finite loss
+                    iteration:int, # the outer iteration it appeared in
+                    checkpoint, # the run's checkpoint path, or None
+                    s:dict, # the run's settings
+                   )->FloatingPointError:
+    "The error of a diverging run, saying truthfully whether a checkpoint was kept, and how to resume it."
+    lr = s['lr_img']
+    if not checkpoint: kept = "no checkpoint was asked for"
+    elif Path(checkpoint).exists():
+        done = read_checkpoint(checkpoint)['iteration']
+        kept = (f"the last checkpoint ({str(checkpoint)!r}, iteration {done}) is kept: resume it with a lower lr_img, e.g. "
+                f"condense(..., checkpoint={str(checkpoint)!r}, lr_img={lr / 10:g}) (lr_img may change on resume)")
+    else: kept = f"no checkpoint was written yet ({str(checkpoint)!r} is saved every checkpoint_every iterations)"
+    return FloatingPointError(f"the matching loss became {loss} at outer iteration {iteration}; {kept}. "
+                              f"Lower lr_img (now {lr}) or use metric='cos'.")
+
+def finish_run(syn:SyntheticSet, # the synthetic set at the end of the run
+               lock:FileLock=None, # the checkpoint lock to release
+               min_change:float=MIN_PIXEL_CHANGE, # warn below this summed pixel change
+              )->SyntheticSet:
+    "The end of a run: refuse non-finite images, warn when the images barely moved, release the lock."
+    try:
+        bad = ~torch.isfinite(syn.images.detach())
+        if bad.any():
+            raise FloatingPointError(f"the synthetic images came out with {int(bad.sum())} non-finite pixel(s) of {bad.numel()} after "
+                                     f"{syn.iteration} iterations; lower lr_img (now {syn.settings.get('lr_img')}) or use metric='cos'.")
+        if syn.history and all('pixel_change' in h for h in syn.history):
+            moved = sum(h['pixel_change'] for h in syn.history)
+            if moved < min_change:
+                warnings.warn(f"the synthetic images barely moved: a mean absolute pixel change of {moved:.2g} in all over "
+                              f"{len(syn.history)} outer iterations (pixels in [0, 1]), so what they gain over random real images "
+                              f"comes from their initialisation. Raise lr_img (now {syn.settings.get('lr_img')}) or run more iterations.")
+    finally: release_checkpoint(lock)
+    return syn
 
 # %% ../nbs/06_condense.ipynb #c5e7afcd
 def _as_train_test(dataset, root='data', download=False, im_size=None)->tuple:
@@ -597,8 +850,8 @@ def _spec_from_settings(train:ImageData, s:dict)->dict:
 def _get_pool(pool, method, train, test, spec, s, device):
     "The early-stage pool: None for methods without one; a given pool (checked); loaded from or built into a file."
     if method not in ('mas', 'early'): return None, 0., 0
-    if isinstance(pool, ModelPool): pool.check(spec, train.name); return pool, 0., 0
-    if pool is not None and Path(pool).exists(): return ModelPool.load(pool, spec, train.name), 0., 0
+    if isinstance(pool, ModelPool): pool.check(spec, train.name, s.get('data_fingerprint')); return pool, 0., 0
+    if pool is not None and Path(pool).exists(): return ModelPool.load(pool, spec, train.name, s.get('data_fingerprint')), 0., 0
     t0 = time.perf_counter()
     # member i of run seed r gets seed r * pool_size + i: runs with different seeds share no pool network
     built = pretrain_pool(train, test, spec, k=s['pool_size'], epochs=s['pool_epochs'], seed=s['seed'] * s['pool_size'],
@@ -619,18 +872,19 @@ def _train_flops_per_epoch(train, spec, s, device):
     return flops * math.ceil(len(train) / s['net_batch'])
 
 # %% ../nbs/06_condense.ipynb #e9e655c7
-def _start(dataset, ipc, method, iterations, inner_loop, seed, device, overrides)->tuple:
+def _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides)->tuple:
     "Data, complete settings, the network spec and the process's share of the classes."
     name, train, test = _as_train_test(dataset, overrides.get('root', 'data'), overrides.get('download', False), overrides.get('im_size'))
     s = condense_settings(name, ipc, method, iterations, inner_loop, seed, **overrides)
     s['data_shape'] = tuple(train.images.shape)
+    s = check_run(train, test, s, eval_at)   # data and settings against each other; adds the data's fingerprint
     _check_init(train, ipc, s['factor'], s['init'])
     return name, train.to(device), test, s, _spec_from_settings(train, s)
 
 def _resume(checkpoint, s:dict, device)->dict:
     "The checkpoint's contents when `checkpoint` exists and matches the settings `s`, else None."
     if not checkpoint or not Path(checkpoint).exists(): return None
-    saved = torch.load(checkpoint, map_location=device, weights_only=False)
+    saved = read_checkpoint(checkpoint, device)
     _check_resume({k: v for k, v in saved['settings'].items() if k not in ('pool_seconds', 'pool_flops')}, s, checkpoint)
     if saved['iteration'] > s['iterations']:
         raise ValueError(f"checkpoint {str(checkpoint)!r} has {saved['iteration']} iterations done, more than the "
@@ -658,6 +912,7 @@ def _restore_loop_state(saved:dict, syn:SyntheticSet, img_opt, sampler, gens):
 def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
     "One outer iteration (network, `inner_loop` inner steps, clamp); returns its history record."
     t0, times = time.perf_counter(), dict(match=0., net=0., comm=0.)
+    before = st['syn'].images.detach().clone()
     net = st['next_net']()
     net_opt = sgd(net, s['net_lr'], s['net_momentum'], s['net_weight_decay'])
     step = lambda: inner_step(st['syn'], net, net_opt, st['img_opt'], st['sampler'], st['gens'], st['train'], st['aug'], st['net_aug'],
@@ -668,9 +923,12 @@ def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
         else: l, st['chunk'] = step()
         losses.append(l)
     with torch.no_grad(): st['syn'].images.clamp_(0, 1)
-    loss = part.mean_over_classes(torch.stack(losses).mean(0), st['syn'].num_classes)
-    if st['syn'].images.device.type == 'cuda': torch.cuda.synchronize()
-    return dict(iteration=it + 1, loss=loss, seconds=time.perf_counter() - t0, flops=st['flops_step'] * s['inner_loop'],
+    syn = st['syn']
+    loss = part.mean_over_classes(torch.stack(losses).mean(0), syn.num_classes)
+    own = _class_rows(syn, part.classes)   # mean |change| of the stored pixels, over all classes
+    change = part.mean_over_classes((syn.images[own] - before[own]).abs().flatten(1).mean(1).view(-1, syn.ipc).mean(1), syn.num_classes)
+    if syn.images.device.type == 'cuda': torch.cuda.synchronize()
+    return dict(iteration=it + 1, loss=loss, seconds=time.perf_counter() - t0, flops=st['flops_step'] * s['inner_loop'], pixel_change=change,
                 **{f'seconds_{k}': v for k, v in times.items()})
 
 # %% ../nbs/06_condense.ipynb #954bff9c
@@ -691,17 +949,18 @@ def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) p
              **overrides, # any setting of condense_settings, plus pool (a ModelPool or a file), root, download
             )->SyntheticSet:
     "Condense `dataset` into `ipc` images per class by gradient matching; the network source depends on `method`."
-    part = partition(distributed, device)
+    part = partition(distributed, None if device is None else _check_device(device))
     try: return _condense(dataset, ipc, method, iterations, inner_loop, seed, part.device, checkpoint, checkpoint_every,
                           eval_at, progress and part.is_main, batched, class_chunk, part, overrides)
     finally: part.close()
 
 def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkpoint, checkpoint_every, eval_at, progress,
               batched, class_chunk, part, overrides)->SyntheticSet:
-    name, train, test, s, spec = _start(dataset, ipc, method, iterations, inner_loop, seed, device, overrides)
+    ipc, iterations, inner_loop, eval_at, device = check_args(ipc, iterations, inner_loop, eval_at, device, checkpoint,
+                                                              checkpoint_every, overrides.get('pool'))   # before any work
+    name, train, test, s, spec = _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides)
     part.assign(train.num_classes, checkpoint)
-    eval_at = sorted(set(int(i) for i in eval_at))
-    if eval_at and test is None: raise ValueError("eval_at needs a test set: pass dataset as a (train, test) pair.")
+    lock = lock_checkpoint(checkpoint) if part.is_main else None   # one run per checkpoint; stale temporary files removed
     saved = _resume(checkpoint, s, device)
     if saved is not None: pool = saved['pool']
     else:
@@ -719,7 +978,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         _restore_loop_state(saved, syn, st['img_opt'], st['sampler'], gens); st['flops_step'] = saved['flops_step']
     def save():
         state = _loop_state(syn, st['img_opt'], st['sampler'], gens, part)
-        if part.is_main: atomic_save(dict(settings=s, pool=pool, flops_step=st['flops_step'], **state), checkpoint)
+        if part.is_main: write_checkpoint(dict(settings=s, pool=pool, flops_step=st['flops_step'], **state), checkpoint)
 
     its = range(syn.iteration, s['iterations'])
     if progress:
@@ -727,10 +986,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         its = progress_bar(its)
     for it in its:
         record = part.guard(lambda: _outer_iteration(it, st, s, part), checkpoint, syn.iteration)
-        if not math.isfinite(record['loss']):
-            kept = f"the last checkpoint ({str(checkpoint)!r}, iteration {syn.iteration}) is kept" if checkpoint else "no checkpoint was asked for"
-            raise FloatingPointError(f"the matching loss became {record['loss']} at outer iteration {it + 1}; {kept}. "
-                                     f"Lower lr_img (now {s['lr_img']}) or use metric='cos'.")
+        if not math.isfinite(record['loss']): raise nonfinite_error(record['loss'], it + 1, checkpoint, s)
         syn.iteration = it + 1
         if it + 1 in eval_at:
             x, y = decode(part.gather_rows(syn.images, ipc), s['factor']), syn.labels.repeat_interleave(s['factor'] ** 2)
@@ -742,7 +998,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         if progress: its.comment = f"loss {record['loss']:.4g}" + (f", acc {record['acc']:.1f}%" if 'acc' in record else '')
         if checkpoint and (syn.iteration % checkpoint_every == 0 or syn.iteration == s['iterations']): save()
     with torch.no_grad(): syn.images.copy_(part.gather_rows(syn.images, ipc))
-    return syn
+    return finish_run(syn, lock)   # non-finite images refused, a static run warned about, the lock released
 
 # %% ../nbs/06_condense.ipynb #8734961f
 def condense_and_compare(dataset:str='digits', # dataset name
@@ -756,6 +1012,7 @@ def condense_and_compare(dataset:str='digits', # dataset name
                         )->dict: # the synthetic set, both evaluations and the files written
     "Condense, evaluate against random real images of equal storage, save; print what was measured."
     t0 = time.perf_counter()
+    out = check_writable(out, 'output folder', folder=True)   # before any work
     name, train, test = _as_train_test(dataset, kwargs.pop('root', 'data'), kwargs.pop('download', False))
     if _rank() == 0: print(f"condensing {name}: method {method} ({METHODS.get(method, '?')}), ipc {ipc}")
     syn = condense((train, test), ipc, method, seed=seed, device=device, progress=progress, **kwargs)
@@ -766,21 +1023,34 @@ def condense_and_compare(dataset:str='digits', # dataset name
     ev = dict(**eval_settings(s), spec=spec, device=syn.images.device, seed=seed)
     acc_syn = evaluate(x, y, test, **ev)
     acc_rand = evaluate_random(train, test, ipc, **ev)
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    syn.save(out/'synset.pt')
-    fig = syn.show(decoded=False); fig.savefig(out/'synset.png', dpi=120)
+    saved = save_synset(syn, out/'synset.pt')
+    fig = syn.show(decoded=False)
+    try: fig.savefig(out/'synset.png', dpi=120)
+    except OSError as e: warnings.warn(f"could not write {str(out/'synset.png')!r} ({e}); the picture is skipped.")
     import matplotlib.pyplot as plt; plt.close(fig)
     print(f"{s['iterations']} outer iterations x {s['inner_loop']} inner steps in {t_condense:.0f} s "
           f"(pool {s['pool_seconds']:.0f} s); evaluation: {s['eval_epochs']} epochs, {s['eval_repeats']} runs")
     print(f"test accuracy, synthetic set ({ipc} stored image(s)/class, {ipc * s['factor']**2} decoded): {acc_syn}")
     print(f"test accuracy, random real images ({ipc}/class, equal storage):          {acc_rand}")
-    print(f"wrote {out/'synset.pt'} and {out/'synset.png'} ({time.perf_counter() - t0:.0f} s in all)")
-    return dict(synset=syn, synthetic=acc_syn, random=acc_rand, files=[out/'synset.pt', out/'synset.png'])
+    print(f"wrote {saved} and {out/'synset.png'} ({time.perf_counter() - t0:.0f} s in all)")
+    return dict(synset=syn, synthetic=acc_syn, random=acc_rand, files=[saved, out/'synset.png'])
+
+# %% ../nbs/06_condense.ipynb #8e773fa5
+def save_synset(syn:SyntheticSet, # the finished synthetic set
+                path, # where it should go
+               )->Path: # where it went
+    "Save `syn` to `path`; when that fails, to a fallback file in the temporary folder, with a warning naming it."
+    try: return syn.save(path)
+    except OSError as e:
+        fallback = Path(tempfile.gettempdir())/f"mas_synset_{os.getpid()}_{time.strftime('%Y%m%d_%H%M%S')}.pt"
+        syn.save(fallback)
+        warnings.warn(f"could not write {str(path)!r} ({e}); the synthetic set was saved to {str(fallback)!r} instead.")
+        return fallback
 
 # %% ../nbs/06_condense.ipynb #9cdf0bba
-from fastcore.script import call_parse, store_true, bool_arg
+import sys
+from fastcore.script import call_parse, store_true, bool_arg, anno_parser
 
-@call_parse
 def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar100, svhn, mnist or fashion_mnist
          ipc:int=1, # stored images per class
          method:str='mas', # mas, idc, early or perturb
@@ -807,5 +1077,33 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
     try:
         condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, root=root, download=download,
                              **{k: v for k, v in given.items() if v is not None})
-    except (ValueError, TypeError, FileNotFoundError, FloatingPointError) as e:
-        raise SystemExit(f"mas_condense: {e}")
+    except (ValueError, TypeError, OSError, FloatingPointError, RuntimeError) as e:   # RuntimeError: CheckpointInUse, torch's own
+        raise SystemExit(f"mas_condense: {(str(e).strip().splitlines() or [type(e).__name__])[0]}")
+
+# %% ../nbs/06_condense.ipynb #ffa9cb84
+def _dashed_parser(func)->tuple:
+    "fastcore's parser for `func` with dashed option names (underscore ones kept as aliases), and dashed -> original names."
+    p, original = anno_parser(func, 'mas_condense'), {}
+    for a in p._actions:
+        dashed = [o.replace('_', '-') if o.startswith('--') else o for o in a.option_strings]
+        for d, o in zip(dashed, a.option_strings): original[d] = original[o] = o; p._option_string_actions[d] = a
+        a.option_strings = dashed   # what --help and the usage errors show
+    return p, original
+
+def _underscored_argv(func, argv:list)->list:
+    "`argv` checked by the dashed parser (it prints --help and usage errors), its option names rewritten to fastcore's."
+    p, original = _dashed_parser(func)
+    p.parse_args(argv)
+    out = []
+    for tok in argv:
+        name, eq, val = tok.partition('=')
+        out.append(original[name] + eq + val if tok.startswith('--') and name in original else tok)
+    return out
+
+def _is_program(g:dict)->bool:
+    "True when this module is the program: the `mas_condense` script, or `python -m mas_nbdev.condense`."
+    if Path(sys.argv[0]).name == 'mas_condense': return True
+    return g.get('__name__') == '__main__' and bool(g.get('__file__')) and Path(g['__file__']).resolve() == Path(sys.argv[0]).resolve()
+
+if _is_program(globals()): sys.argv[1:] = _underscored_argv(main, sys.argv[1:])
+main = call_parse(main)   # as the last statement of the module: `python -m mas_nbdev.condense` runs main here

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #81457654
 from __future__ import annotations
-import os, struct, pickle
+import os, math, struct, pickle, hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from fastcore.meta import delegates
@@ -15,19 +15,35 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['DATASETS', 'IMAGENET_SUBSETS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'to_float', 'ImageData', 'from_tensors',
-           'from_dataset', 'digits_data', 'load_torchvision', 'get_dataset', 'imagenet_classes', 'load_imagenet',
-           'ClassSampler']
+           'data_fingerprint', 'from_dataset', 'digits_data', 'load_torchvision', 'get_dataset', 'imagenet_classes',
+           'load_imagenet', 'ClassSampler']
 
 # %% ../nbs/00_data.ipynb #2ba47589
+def _int_labels(labels)->Tensor:
+    "`labels` as an int64 tensor; fractional float labels are refused, never truncated."
+    if not isinstance(labels, Tensor): raise TypeError(f"labels must be a tensor, got {type(labels).__name__}.")
+    if labels.is_floating_point():
+        bad = labels[labels != labels.round()]   # NaN counts as fractional too
+        if len(bad): raise ValueError(f"labels must be whole class indices, found {len(bad)} fractional value(s) such as "
+                                      f"{[round(v, 4) for v in bad[:3].tolist()]}; they are not truncated: map them to 0..K-1 yourself.")
+    return labels.long()
+
 def _check_images_labels(images:Tensor, labels:Tensor, num_classes:int):
     "Raise a clear error when `images`/`labels` are not a valid labelled image set."
     if not isinstance(images, Tensor) or images.ndim != 4:
         shape = tuple(images.shape) if hasattr(images, 'shape') else type(images).__name__
         raise ValueError(f"images must be a tensor of shape N x C x H x W, got {shape}; "
                          "add a channel axis with images[:, None] for grey-scale images.")
+    if images.numel() == 0:
+        raise ValueError(f"images is empty (shape {tuple(images.shape)}); every class needs at least one image.")
+    if images.shape[1] not in (1, 3) and images.shape[3] in (1, 3):
+        raise ValueError(f"images look channels-last (N x H x W x C = {tuple(images.shape)}); the library needs "
+                         "N x C x H x W: pass images.permute(0, 3, 1, 2).")
     if not (images.is_floating_point() or images.dtype == torch.uint8):
         raise TypeError(f"images must be float in [0, 1] or uint8 in 0..255, got dtype {images.dtype}; "
                         "use `from_tensors`, which scales uint8 by 1/255.")
+    if images.requires_grad:
+        raise ValueError("images require grad (they belong to a computation graph); pass images.detach().")
     if len(labels) != len(images):
         raise ValueError(f"got {len(images)} images but {len(labels)} labels; they must pair up one to one.")
     if labels.is_floating_point() or labels.ndim != 1:
@@ -41,6 +57,11 @@ def _check_images_labels(images:Tensor, labels:Tensor, num_classes:int):
     if empty:
         raise ValueError(f"class(es) {empty} have no images; every class 0..{num_classes-1} needs at least one "
                          "(drop the empty classes and remap the labels).")
+    nan = torch.isnan(images) if images.is_floating_point() else torch.zeros((), dtype=torch.bool)
+    if nan.any():
+        first = int(nan.flatten(1).any(1).nonzero()[0])
+        raise ValueError(f"images contain {int(nan.sum())} NaN pixel(s), the first in image {first}; "
+                         "remove or repair those images (NaN would only surface later as a non-finite loss).")
     if len(images) and images.is_floating_point() and (images.min() < 0 or images.max() > 1):
         raise ValueError(f"pixels must lie in [0, 1], found {float(images.min()):.3g}..{float(images.max()):.3g}; "
                          "divide 0..255 images by 255 (or pass uint8 to `from_tensors`).")
@@ -64,11 +85,14 @@ class ImageData:
     classes:list=None # optional class names
 
     def __post_init__(self):
-        self.labels = self.labels.long()
+        self.labels = _int_labels(self.labels)
         _check_images_labels(self.images, self.labels, self.num_classes)
         self.mean, self.std = tuple(float(m) for m in self.mean), tuple(float(s) for s in self.std)
         if len(self.mean) != self.channels or len(self.std) != self.channels:
             raise ValueError(f"mean/std need one value per channel ({self.channels}), got {self.mean} / {self.std}.")
+        if not all(math.isfinite(s) and s > 0 for s in self.std):
+            raise ValueError(f"std must be positive and finite for every channel, got {self.std}: a channel whose pixels "
+                             "are all equal cannot be normalised (and holds nothing to learn from).")
 
     def __len__(self): return len(self.images)
     @property
@@ -101,6 +125,25 @@ def _channel_stats(images:Tensor):
     "Per-channel mean and std of `images`."
     return images.mean(dim=(0, 2, 3)).tolist(), images.std(dim=(0, 2, 3)).tolist()
 
+def _pixels(images)->Tensor:
+    "`images` as float in [0, 1]: uint8 scaled by 1/255, floats as float32; other dtypes refused with the fix."
+    images = torch.as_tensor(images)
+    if images.dtype == torch.uint8: return images.float() / 255
+    if images.is_floating_point(): return images.float()
+    if images.dtype == torch.bool: raise TypeError("images are bool; pass images.float() (False -> 0, True -> 1).")
+    hint = "images.float() / 65535" if images.dtype == torch.uint16 else "images.to(torch.uint8) if they hold 0..255, or images.float() / their maximum"
+    raise TypeError(f"images have dtype {images.dtype}; pass uint8 (0..255) or float in [0, 1], e.g. {hint}.")
+
+def _labels_tensor(labels)->Tensor:
+    "`labels` as a tensor; string labels refused with the fix."
+    if isinstance(labels, Tensor): return labels
+    a = np.asarray(labels)
+    if a.dtype.kind in 'USO':
+        raise TypeError(f"labels must be integer class indices, got {'strings' if a.dtype.kind in 'US' else 'objects'} such as "
+                        f"{a.flat[0].item()!r}; map them with `classes, labels = numpy.unique(labels, return_inverse=True)` "
+                        "and pass classes=list(classes).")
+    return torch.as_tensor(a)
+
 def from_tensors(images:Tensor, # N x C x H x W, uint8 (0..255) or float in [0, 1]
                  labels:Tensor, # N integer labels in 0..num_classes-1
                  num_classes:int=None, # number of classes (default: max label + 1)
@@ -110,15 +153,27 @@ def from_tensors(images:Tensor, # N x C x H x W, uint8 (0..255) or float in [0, 
                  classes:list=None, # optional class names
                 )->ImageData:
     "A user's image and label tensors as an `ImageData`."
-    images, labels = torch.as_tensor(images), torch.as_tensor(labels)
-    if images.dtype == torch.uint8: images = images.float() / 255
-    elif images.is_floating_point(): images = images.float()
+    images, labels = _pixels(images), _labels_tensor(labels)
+    if labels.is_floating_point(): labels = _int_labels(labels)
     if num_classes is None: num_classes = int(labels.max()) + 1 if len(labels) else 0
     if mean is None or std is None:
-        if images.ndim != 4: _check_images_labels(images, labels, num_classes)  # raises the shape error
+        if images.ndim != 4 or images.numel() == 0: _check_images_labels(images, labels, num_classes)  # raises the shape / empty error
         m, s = _channel_stats(images)
         mean, std = mean or m, std or s
     return ImageData(images, labels, num_classes, mean, std, name, classes)
+
+# %% ../nbs/00_data.ipynb #5fd74916
+def data_fingerprint(data:ImageData, # the data set
+                     n:int=4096, # pixels sampled, evenly spaced over the flattened images
+                    )->str: # 16 hex digits
+    "A short hash of `data`: its shape, its labels and `n` evenly spaced pixels (the same on any device)."
+    flat = data.images.reshape(-1)
+    m = min(n, flat.numel())
+    px = flat[torch.arange(m, device=flat.device) * (flat.numel() // m)].cpu()
+    px = px.float() / 255 if px.dtype == torch.uint8 else px.float()
+    h = hashlib.sha256(str(tuple(data.images.shape)).encode())
+    h.update(data.labels.cpu().long().numpy().tobytes()); h.update(px.numpy().tobytes())
+    return h.hexdigest()[:16]
 
 # %% ../nbs/00_data.ipynb #02b35f88
 def _item_to_tensor(img)->Tensor:

@@ -8,7 +8,7 @@ import os, copy, inspect, tempfile
 from pathlib import Path
 import torch
 from torch import nn, Tensor
-from .data import ImageData
+from .data import ImageData, data_fingerprint
 from .models import ARCHS, net_spec, make_net
 from .augment import DSA, network_strategy
 from .train import sgd, multistep, train_epoch, accuracy
@@ -41,6 +41,7 @@ class ModelPool:
                  seeds:list, # each member's seed
                  accuracies:list=None, # each member's test accuracy (percent), when measured
                  settings:dict=None, # training settings: lr, momentum, weight_decay, batch_size, strategy, cutmix_p
+                 fingerprint:str=None, # `data_fingerprint` of the data they were trained on, when known
                 ):
         if not states: raise ValueError("a pool needs at least one network.")
         if len(seeds) != len(states): raise ValueError(f"{len(states)} networks but {len(seeds)} seeds.")
@@ -48,11 +49,13 @@ class ModelPool:
         self.spec, self.dataset, self.epochs, self.seeds = dict(spec), dataset, int(epochs), list(seeds)
         self.accuracies = None if accuracies is None else [float(a) for a in accuracies]
         self.settings = dict(settings or {})
+        self.fingerprint = fingerprint
 
     def __len__(self): return len(self.states)
 
     def check(self, spec:dict=None, # the spec this run needs (None: not checked)
               dataset:str=None, # the dataset this run uses (None: not checked)
+              fingerprint:str=None, # `data_fingerprint` of this run's data (None: not checked)
              ):
         "Raise a `ValueError` naming the differences when the pool was made for another network or dataset."
         have, need = _full_spec(self.spec), ({} if spec is None else _full_spec(spec))
@@ -62,6 +65,9 @@ class ModelPool:
         if keys:
             raise ValueError(f"pool was made for {_fmt(have, keys)} but this run needs {_fmt(need, keys)}; "
                              "delete the file or pass a pool made for this network.")
+        if fingerprint and self.fingerprint and fingerprint != self.fingerprint:
+            raise ValueError(f"pool was made on other data (same name {self.dataset!r} and shape, other labels or pixels: fingerprint "
+                             f"{self.fingerprint} there, {fingerprint} now); delete the file or pass a pool made on this data.")
 
     def net(self, i:int=None, # member index; None draws one uniformly at random
             generator:torch.Generator=None, # CPU generator for the draw (default: torch's global RNG)
@@ -78,19 +84,25 @@ class ModelPool:
         "Write the pool to `path` atomically (see `atomic_save`)."
         return atomic_save({'format': 'mas_nbdev.ModelPool', 'version': 1, 'states': self.states, 'spec': self.spec,
                             'dataset': self.dataset, 'epochs': self.epochs, 'seeds': self.seeds,
-                            'accuracies': self.accuracies, 'settings': self.settings}, path)
+                            'accuracies': self.accuracies, 'settings': self.settings,
+                            'fingerprint': self.fingerprint}, path)
 
     @classmethod
     def load(cls, path:str|Path, # a file written by ModelPool.save
              spec:dict=None, # refuse the pool unless it was made for this network spec
              dataset:str=None, # refuse the pool unless it was made for this dataset
+             fingerprint:str=None, # refuse the pool unless it was made on data with this `data_fingerprint`
             )->ModelPool:
         "Read a pool saved with `save`, checking it against the run's `spec` and `dataset` when given."
-        d = torch.load(path, map_location='cpu', weights_only=True)
+        try: d = torch.load(path, map_location='cpu', weights_only=True)
+        except FileNotFoundError: raise
+        except Exception as e:   # a crafted pickle is refused unrun; a truncated file is unreadable
+            raise ValueError(f"{path} is not a model pool saved by `ModelPool.save` ({type(e).__name__}: "
+                             f"{(str(e).splitlines() or [''])[0]}).") from None
         if not isinstance(d, dict) or d.get('format') != 'mas_nbdev.ModelPool':
             raise ValueError(f"{path} is not a model pool saved by `ModelPool.save`.")
-        pool = cls(d['states'], d['spec'], d['dataset'], d['epochs'], d['seeds'], d['accuracies'], d['settings'])
-        pool.check(spec, dataset)
+        pool = cls(d['states'], d['spec'], d['dataset'], d['epochs'], d['seeds'], d['accuracies'], d['settings'], d.get('fingerprint'))
+        pool.check(spec, dataset, fingerprint)
         return pool
 
     def __repr__(self):
@@ -141,7 +153,7 @@ def pretrain_pool(train:ImageData, # the real training data
         if test is not None: accs.append(accuracy(net, test))
     settings = dict(lr=lr, momentum=momentum, weight_decay=weight_decay, batch_size=batch_size,
                     strategy=strategy_used, cutmix_p=cutmix_p, decay_epochs=decay_epochs)
-    return ModelPool(states, spec, train.name, epochs, seeds, accs if test is not None else None, settings)
+    return ModelPool(states, spec, train.name, epochs, seeds, accs if test is not None else None, settings, data_fingerprint(train))
 
 # %% ../nbs/04_pretrain.ipynb #ec420fb7
 def atomic_save(obj, # anything `torch.save` accepts
