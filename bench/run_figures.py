@@ -5,7 +5,7 @@
 Runs MAS, IDC and the two ablations at ipc 1 and 2 with 3 seeds (IDC and `perturb` get 5x the outer
 iterations of MAS and `early`), evaluating at each checkpoint (one 300-epoch run), and writes the results file (resumable:
 rerun to continue) and the figures next to it. About 40 minutes on a 2-core CPU. With --longer-mas it
-instead runs MAS alone for 20 iterations (about 6 minutes), into digits_mas20_results.json. nbs/08_figures.ipynb
+instead runs MAS alone for 20 iterations (about 6 minutes), into digits_mas20_results.json. nbs/09_figures.ipynb
 plots from the committed results.
 """
 import argparse, time
