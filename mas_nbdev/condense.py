@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_condense.ipynb #ecbc87bd
 from __future__ import annotations
-import os, math, time, random, copy
+import os, math, time, random, copy, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -22,6 +22,7 @@ from .distributed import partition, _rank
 from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance, match_loss, class_gradients, match_losses,
                                  decode, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, SyntheticSet,
                                  ClassMomentumSGD, class_generators)
+from fastcore.meta import delegates
 
 # %% auto #0
 __all__ = ['METHODS', 'PRESETS', 'LR_IMG_RULES', 'MIN_PIXEL_CHANGE', 'main', 'network_source', 'condense_settings',
@@ -40,10 +41,10 @@ METHODS = {
 
 def network_source(method:str, # a key of METHODS
                    spec:dict, # the network spec
-                   pool=None, # a ModelPool, for 'mas' and 'early'
+                   pool:ModelPool=None, # the early-stage pool, for 'mas' and 'early'
                    v_min:float=0.01, v_max:float=0.09, # range of the perturbation coefficients
                    keep_1d:bool=False, # perturb 1-D parameters too
-                   device=None,
+                   device:str|torch.device=None, # where the networks live
                   ):
     "A function returning the network for the next outer iteration, according to `method`."
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {list(METHODS)}.")
@@ -125,9 +126,9 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
                       iterations:int=None, # outer iterations (default: the preset's for method)
                       inner_loop:int=None, # inner steps (default: the preset's)
                       seed:int=0, # the run's seed
-                      **overrides, # any other setting of the preset
-                     )->dict:
-    "The complete, checked settings of a condensation run."
+                      **overrides
+                     )->dict: # every setting of the run, by name
+    "The complete, checked settings of a condensation run; `overrides` are any other settings of the preset, by name."
     if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {list(METHODS)}.")
     s = dict(PRESETS.get(name, _CIFAR))
     unknown = set(overrides) - set(s) - {'pool', 'root', 'download'}
@@ -146,7 +147,7 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
     return dict(dataset=name, ipc=ipc, method=method, seed=seed, **s)
 
 def eval_settings(s:dict, # settings from condense_settings
-                 )->dict: # keyword arguments of `evaluate`
+                 )->dict: # keyword arguments of evaluate
     "The evaluation protocol of a run's settings, as arguments of `evaluate`."
     return dict(epochs=s['eval_epochs'], repeats=s['eval_repeats'], lr=s['net_lr'], momentum=s['net_momentum'],
                 weight_decay=s['net_weight_decay'], batch_size=s['net_batch'], strategy=s['eval_strategy'],
@@ -200,6 +201,8 @@ def _match_loop(syn, net, img_opt, train, draws, classes, aug, s)->Tensor:
         losses.append(loss.detach())
     return torch.stack(losses)
 
+
+# %% ../nbs/07_condense.ipynb #51dfc095
 def _match_chunk(syn, net, train, draws, classes, aug, s)->tuple:
     "Losses of a contiguous run of classes in one batched pass, and the gradient of their stored images."
     stored = syn.images[_class_rows(syn, classes)].detach().requires_grad_()
@@ -253,7 +256,7 @@ def inner_step(syn:SyntheticSet, # the synthetic set being learned
                classes:list=None, # the classes this process updates (default: all)
                batched:bool=False, # batched matching
                chunk:int=None, # classes per batched pass
-               sync=None, # called with the network after its update (a distributed run makes the replicas equal there)
+               sync:callable=None, # called with the network after its update (a distributed run makes the replicas equal there)
                times:dict=None, # if given, seconds spent are added to its 'match', 'net' and 'comm' entries
               )->tuple: # (matching losses of `classes`, the chunk size used)
     "One inner step: a synthetic update per class, then one network update on real data."
@@ -596,17 +599,17 @@ def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) p
              iterations:int=None, # outer iterations (default: the preset's for method)
              inner_loop:int=None, # inner steps per outer iteration (default: the preset's)
              seed:int=0, # seed of everything random in the run
-             device=None, # default: CUDA when available (under torchrun: this process's GPU), else CPU
-             checkpoint=None, # path: save every checkpoint_every iterations, and resume from it when it exists
+             device:str|torch.device=None, # default: CUDA when available (under torchrun: this process's GPU), else CPU
+             checkpoint:str|Path=None, # path: save every checkpoint_every iterations, and resume from it when it exists
              checkpoint_every:int=10, # iterations between checkpoints
              eval_at=(), # outer iterations after which to measure test accuracy
              progress:bool=True, # show a progress bar over outer iterations
              batched:bool=None, # match all classes in one pass (default: on CUDA; the per-class loop on CPU, where it is faster)
              class_chunk:int=None, # classes per batched pass (default: all, halved on a GPU until it fits)
              distributed:bool=None, # split the classes over the processes of torch.distributed (default: when run under torchrun)
-             **overrides, # any setting of condense_settings, plus pool (a ModelPool or a file), root, download
-            )->SyntheticSet:
-    "Condense `dataset` into `ipc` images per class by gradient matching; the network source depends on `method`."
+             **overrides
+            )->SyntheticSet: # the learned set, its settings and history
+    "Condense `dataset` into `ipc` images per class by gradient matching; the network source depends on `method`. `overrides`: any setting of `condense_settings`, plus `pool` (a `ModelPool` or a file), `root`, `download`, `im_size`."
     part = partition(distributed, None if device is None else _check_device(device))
     try: return _condense(dataset, ipc, method, iterations, inner_loop, seed, part.device, checkpoint, checkpoint_every,
                           eval_at, progress and part.is_main, batched, class_chunk, part, overrides)
@@ -659,14 +662,15 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
     return finish_run(syn, lock)   # non-finite images refused, a static run warned about, the lock released
 
 # %% ../nbs/07_condense.ipynb #8734961f
+@delegates(condense)
 def condense_and_compare(dataset:str='digits', # dataset name
                          ipc:int=1, # stored images per class
                          method:str='mas', # 'mas', 'idc', 'early' or 'perturb'
                          out='mas_out', # folder for synset.pt and synset.png
                          seed:int=0, # seed of the run and of the evaluations
-                         device=None, # default: CUDA when available
+                         device:str|torch.device=None, # default: CUDA when available
                          progress:bool=True, # progress bar
-                         **kwargs, # anything else condense takes (iterations, checkpoint, settings)
+                         **kwargs
                         )->dict: # the synthetic set, both evaluations and the files written
     "Condense, evaluate against random real images of equal storage, save; print what was measured."
     t0 = time.perf_counter()

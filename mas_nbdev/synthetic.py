@@ -66,7 +66,7 @@ def match_loss(net:nn.Module, # the network theta
                bias:bool=False, # also match conv biases
                fc:bool=False, # also match the final linear layer
               )->Tensor:
-    "METHOD.md's L_c: the distance between the gradients `syn` and `real` give `net`, under one shared augmentation."
+    "The matching loss `L_c`: the distance between the gradients `syn` and `real` give `net`, under one shared augmentation."
     params = matched_params(net, bias, fc)
     x = aug(torch.cat([real, syn]))
     x_real, x_syn = x[:len(real)], x[len(real):]
@@ -259,7 +259,7 @@ class SyntheticSet:
     history:list=field(default_factory=list) # one record per outer iteration
 
     def decode(self)->tuple:
-        "The training images and labels: f*f decoded images per stored image."
+        "The training images and labels: `f*f` decoded images per stored image."
         x = decode(self.images.detach(), self.factor)
         return x, self.labels.repeat_interleave(self.factor ** 2)
 
@@ -284,7 +284,9 @@ class SyntheticSet:
         return write_checkpoint(state, path, kind='synthetic set')
 
     @classmethod
-    def load(cls, path, device=None)->SyntheticSet:
+    def load(cls, path, # a file written by `SyntheticSet.save`
+             device:str|torch.device=None, # where to put the images (default: CPU)
+            )->SyntheticSet:
         "A synthetic set saved with `save` (any other file is refused, and never run)."
         return cls(**read_checkpoint(path, device, kind='synthetic set'))
 
