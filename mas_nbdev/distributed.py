@@ -23,7 +23,7 @@ class Partition:
     "This process's share of the classes, and the few collective operations the condensation loop needs."
     def __init__(self, rank:int=0, # this process's rank
                  world:int=1, # number of processes
-                 device=None, # this process's device
+                 device:str|torch.device=None, # this process's device
                  owns_group:bool=False, # whether `close` should end the process group
                 ):
         self.rank, self.world, self.owns_group, self.classes = rank, world, owns_group, None
@@ -33,9 +33,9 @@ class Partition:
     def is_main(self)->bool: return self.rank == 0
 
     def assign(self, num_classes:int, # K
-               checkpoint=None, # the run's checkpoint path (a restarted run needs one)
+               checkpoint:str=None, # the run's checkpoint path (a restarted run needs one)
               ):
-        "Give this process its contiguous share of the classes: process r owns classes r*K//W .. (r+1)*K//W - 1."
+        "Give this process its contiguous share of the classes: process `r` owns classes `r*K//W` to `(r+1)*K//W - 1`."
         if self.world > num_classes:
             raise ValueError(f"{self.world} processes for {num_classes} classes: every process needs at least one class; "
                              f"start at most {num_classes} processes (torchrun --nproc_per_node / --nnodes).")
@@ -82,7 +82,7 @@ class Partition:
         with torch.no_grad():
             for t, v in zip(tensors, flat.split([t.numel() for t in tensors])): t.copy_(v.view_as(t))
 
-    def from_main(self, fn):
+    def from_main(self, fn:callable):
         "`fn()` computed by process 0 and sent to all (an exception on process 0 is raised on every process)."
         if self.world == 1: return fn()
         box = [None]
@@ -96,7 +96,7 @@ class Partition:
             raise RuntimeError(f"process 0 failed: {value}")
         return value
 
-    def guard(self, fn, checkpoint=None, done:int=0):
+    def guard(self, fn:callable, checkpoint:str=None, done:int=0):
         "Run one step of the loop; in a distributed run, turn a failed collective into an error that says what to do."
         if self.world == 1: return fn()
         try: return fn()
@@ -116,7 +116,7 @@ class Partition:
 
 # %% ../nbs/10_distributed.ipynb #9d379e6b
 def partition(distributed:bool=None, # None: join a process group when run under torchrun (WORLD_SIZE > 1) or when one exists
-              device=None, # this process's device (default: under torchrun, cuda:LOCAL_RANK when CUDA is available, else CPU)
+              device:str|torch.device=None, # this process's device (default: under torchrun, cuda:LOCAL_RANK when CUDA is available, else CPU)
               timeout:float=None, # seconds a collective may wait (default: env MAS_NBDEV_TIMEOUT, else 1800)
              )->Partition:
     "This process's `Partition`, joining the process group (NCCL on GPUs, gloo on CPU) from torchrun's environment if needed."
