@@ -364,9 +364,9 @@ def check_args(ipc, # stored images per class
                inner_loop, # inner steps (None: the preset's)
                eval_at, # outer iterations after which to evaluate
                device, # where to run (None: CUDA when available)
-               checkpoint=None, # checkpoint path, or None
+               checkpoint:str|Path=None, # checkpoint path, or None
                checkpoint_every=10, # iterations between checkpoints
-               pool=None, # a ModelPool, a pool file, or None
+               pool:ModelPool|str=None, # a ModelPool, a pool file, or None
               )->tuple: # (ipc, iterations, inner_loop, eval_at as a sorted list, device)
     "Check and normalise `condense`'s own arguments, before any data is loaded or any work is done."
     ipc = _as_count(ipc, 'ipc (images per class)')
@@ -383,7 +383,7 @@ def check_args(ipc, # stored images per class
 
 def check_run(train:ImageData, # the real training data
               test:ImageData, # the test data, or None
-              s:dict, # the run's settings (`condense_settings`)
+              s:dict, # the run's settings (from condense_settings)
               eval_at=(), # outer iterations after which to evaluate
              )->dict: # `s`, counts as ints, with the data's fingerprint added
     "Check the data and the settings against each other before any work."

@@ -41,7 +41,7 @@ class ModelPool:
                  seeds:list, # each member's seed
                  accuracies:list=None, # each member's test accuracy (percent), when measured
                  settings:dict=None, # training settings: lr, momentum, weight_decay, batch_size, strategy, cutmix_p
-                 fingerprint:str=None, # `data_fingerprint` of the data they were trained on, when known
+                 fingerprint:str=None, # data_fingerprint of the data they were trained on, when known
                 ):
         if not states: raise ValueError("a pool needs at least one network.")
         if len(seeds) != len(states): raise ValueError(f"{len(states)} networks but {len(seeds)} seeds.")
@@ -55,7 +55,7 @@ class ModelPool:
 
     def check(self, spec:dict=None, # the spec this run needs (None: not checked)
               dataset:str=None, # the dataset this run uses (None: not checked)
-              fingerprint:str=None, # `data_fingerprint` of this run's data (None: not checked)
+              fingerprint:str=None, # data_fingerprint of this run's data (None: not checked)
              ):
         "Raise a `ValueError` naming the differences when the pool was made for another network or dataset."
         have, need = _full_spec(self.spec), ({} if spec is None else _full_spec(spec))
@@ -91,7 +91,7 @@ class ModelPool:
     def load(cls, path:str|Path, # a file written by ModelPool.save
              spec:dict=None, # refuse the pool unless it was made for this network spec
              dataset:str=None, # refuse the pool unless it was made for this dataset
-             fingerprint:str=None, # refuse the pool unless it was made on data with this `data_fingerprint`
+             fingerprint:str=None, # refuse the pool unless it was made on data with this data_fingerprint
             )->ModelPool:
         "Read a pool saved with `save`, checking it against the run's `spec` and `dataset` when given."
         try: d = torch.load(path, map_location='cpu', weights_only=True)

@@ -216,8 +216,8 @@ def write_checkpoint(state:dict, # plain data, tensors, numpy arrays and ModelPo
     return atomic_save({'format': _marker(kind), 'version': FILE_VERSION, 'sha256': hashlib.sha256(data).hexdigest(),
                         'payload': torch.frombuffer(bytearray(data), dtype=torch.uint8)}, path)
 
-def read_checkpoint(path, # a file written by `write_checkpoint`
-                    device=None, # where to put its tensors (default: CPU)
+def read_checkpoint(path:str|Path, # a file written by write_checkpoint
+                    device:str|torch.device=None, # where to put its tensors (default: CPU)
                     kind:str='checkpoint', # what the file must be: 'checkpoint' or 'synthetic set'
                    )->dict:
     "Load a file written by `write_checkpoint`, refusing other files, files that would run code, and damaged ones."
@@ -284,7 +284,7 @@ class SyntheticSet:
         return write_checkpoint(state, path, kind='synthetic set')
 
     @classmethod
-    def load(cls, path, # a file written by `SyntheticSet.save`
+    def load(cls, path:str|Path, # a file written by SyntheticSet.save
              device:str|torch.device=None, # where to put the images (default: CPU)
             )->SyntheticSet:
         "A synthetic set saved with `save` (any other file is refused, and never run)."
