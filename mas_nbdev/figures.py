@@ -10,15 +10,18 @@ import numpy as np
 import matplotlib.axes
 import torch
 import mas_nbdev
+from .data import ImageData, get_dataset
 from .condense import condense, condense_settings, METHODS
 
 # %% auto #0
-__all__ = ['DIGITS_CHECKPOINTS', 'CIFAR_CHECKPOINTS', 'PAPER_SPEEDUP', 'STYLE', 'REPO_RAW', 'load_results', 'run_experiment',
+__all__ = ['DIGITS_CHECKPOINTS', 'DIGITS_ABLATIONS', 'CIFAR_CHECKPOINTS', 'LR_GRID', 'PAPER_SPEEDUP', 'STYLE', 'REPO_RAW',
+           'load_results', 'run_experiment', 'validation_split', 'lr_grid', 'grid_scores', 'chosen_lr', 'grid_table',
            'curve', 'cost_to_reach', 'speedup_table', 'accuracy_table', 'paper_table', 'plot_curves', 'figure3',
-           'figure4', 'figures_dir', 'committed_results', 'work_dir']
+           'figure4', 'summary_table', 'figures_dir', 'committed_results', 'work_dir']
 
 # %% ../nbs/09_figures.ipynb #ee3286d0
-DIGITS_CHECKPOINTS = {'idc': [1, 2, 5, 10, 20, 50], 'perturb': [1, 2, 5, 10, 20, 50], 'mas': [1, 2, 5, 10], 'early': [1, 2, 5, 10]}
+DIGITS_CHECKPOINTS = {'idc': [1, 2, 5, 10, 20, 50], 'mas': [1, 2, 5, 10, 20]}   # MAS to 20 its: its 10 (5x fewer) and 20 (2.5x fewer)
+DIGITS_ABLATIONS = {'early': [1, 2, 5, 10, 20], 'perturb': [1, 2, 5, 10, 20, 50]}
 CIFAR_CHECKPOINTS = {'idc': [10, 20, 50, 100, 200, 500, 1000, 2000], 'mas': [10, 20, 50, 100, 200, 400]}
 
 def _key(dataset, ipc, method, seed): return f"{dataset}/ipc{ipc}/{method}/seed{seed}"
@@ -44,9 +47,59 @@ def _run_settings(dataset, ipc, method, its, seed, eval_epochs, eval_repeats, ov
     s = condense_settings(dataset, ipc, method, iterations=max(its), seed=seed, eval_repeats=eval_repeats, **kw)
     return json.loads(json.dumps(dict(s, checkpoints=sorted(its))))   # as it reads back from JSON
 
+def _condense_job(job:dict)->dict:
+    "One condensation with evaluations at its checkpoints (in this process or a worker's); its record for the results file."
+    if job.get('threads'): torch.set_num_threads(job['threads'])
+    its, extra = job['checkpoints'], dict(job['overrides'])
+    if job['eval_epochs'] is not None: extra['eval_epochs'] = job['eval_epochs']
+    if job['checkpoint'] is not None: extra['checkpoint'] = job['checkpoint']
+    t0 = time.perf_counter()
+    syn = condense(job['data'], job['ipc'], job['method'], iterations=max(its), seed=job['seed'], eval_at=its,
+                   progress=job['progress'], eval_repeats=job['eval_repeats'], **extra)
+    return dict(dataset=job['name'], ipc=job['ipc'], method=job['method'], seed=job['seed'], checkpoints=sorted(its),
+                pool_seconds=syn.settings['pool_seconds'], pool_flops=syn.settings['pool_flops'],
+                eval_epochs=syn.settings['eval_epochs'], eval_repeats=job['eval_repeats'], lr_img=syn.settings['lr_img'],
+                history=syn.history, wall_seconds=time.perf_counter() - t0)
+
+def _run_jobs(results, section:str, jobs:list, workers:int, verbose:bool)->dict:
+    "Run the jobs (key, settings, job) that `results[section]` lacks, longest first, `workers` at a time; save each as it finishes."
+    res = load_results(results); done = res.setdefault(section, {})
+    todo = []
+    for key, want, job in jobs:
+        if key in done:
+            have = done[key].get('settings', {})
+            diff = sorted(k for k in set(want) | set(have) if have.get(k) != want.get(k))
+            if diff: raise ValueError(
+                f"{str(results)!r} already holds {key}, made with other settings ("
+                + '; '.join(f"{k}={have.get(k)!r} there but {want.get(k)!r} now" for k in diff)
+                + "). Use another results file, or delete that run from it to redo it.")
+        else: todo.append((key, want, job))
+    todo.sort(key=lambda t: (t[2]['seed'], -max(t[2]['checkpoints'])))   # seed by seed (a run cut short has whole seeds), longest first
+    def finish(key, want, rec):
+        done[key] = dict(rec, settings=want); _write_json(res, results)
+        if verbose:
+            last = [h for h in rec['history'] if 'acc' in h][-1]
+            print(f"{section} {key}: {last['acc']:.1f}% after {last['iteration']} iterations ({rec['wall_seconds']:.0f} s)", flush=True)
+    if workers <= 1 or len(todo) <= 1:
+        for key, want, job in todo: finish(key, want, _condense_job(job))
+        return res
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from mas_nbdev import figures   # the library's function: a worker imports it by name (one defined in a notebook it could not)
+    with ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context('spawn')) as ex:
+        futures = {ex.submit(figures._condense_job, dict(job, threads=job.get('threads') or 1)): (key, want) for key, want, job in todo}
+        for f in as_completed(futures): finish(*futures[f], f.result())
+    return res
+
+def _lr_for(lr_img, res, dataset, ipc, method):
+    "The lr_img override of one run: none (the preset's), the value given, the method's entry of a dict, or the grid's choice."
+    if isinstance(lr_img, dict): lr_img = lr_img.get(method)
+    if isinstance(lr_img, str) and lr_img == 'grid': lr_img = chosen_lr(res, dataset, ipc, method)
+    return {} if lr_img is None else {'lr_img': lr_img}
+
 def run_experiment(results:str|Path, # path of the JSON results file (created with its folders, or extended)
                    dataset:str='digits', # dataset name
-                   ipc:int=1, # stored images per class
+                   ipc:int|list=1, # stored images per class (a list: each of them)
                    checkpoints:dict=None, # method -> outer iterations at which to evaluate (the last is the run's length)
                    seeds:tuple=(0, 1, 2), # one condensation per (method, seed)
                    eval_epochs:int=None, # evaluation schedule (default: the preset's)
@@ -54,42 +107,104 @@ def run_experiment(results:str|Path, # path of the JSON results file (created wi
                    verbose:bool=True, # print a line per finished run
                    checkpoint_dir:str|Path=None, # folder for per-run checkpoints, so a killed run resumes where it stopped
                    progress:bool=False, # a progress bar over each run's outer iterations
+                   lr_img:float|str|dict=None, # None: the preset's; a value; a dict method -> value; 'grid': the value lr_grid chose on validation (in the results file)
+                   workers:int=1, # runs at a time, each in its own process with one torch thread (>1: for a CPU with cores to spare)
                    **overrides
                   )->dict: # the results, as saved
-    "Condense once per (method, seed), evaluating at each checkpoint; results saved as they finish, done runs skipped; `overrides` go to `condense`."
+    "Condense once per (ipc, method, seed), evaluating at each checkpoint; results saved as they finish, done runs skipped; `overrides` go to `condense`."
     checkpoints = checkpoints or (DIGITS_CHECKPOINTS if dataset == 'digits' else CIFAR_CHECKPOINTS)
     for m in checkpoints:
         if m not in METHODS: raise ValueError(f"unknown method {m!r}; choose from {list(METHODS)}.")
-    res = load_results(results)
-    for method, its in checkpoints.items():
-        for seed in seeds:
-            key = _key(dataset, ipc, method, seed)
-            want = _run_settings(dataset, ipc, method, its, seed, eval_epochs, eval_repeats, overrides)
-            if key in res['runs']:
-                have = res['runs'][key].get('settings', {})
-                diff = sorted(k for k in set(want) | set(have) if have.get(k) != want.get(k))
-                if diff: raise ValueError(
-                    f"{str(results)!r} already holds {key}, made with other settings ("
-                    + '; '.join(f"{k}={have.get(k)!r} there but {want.get(k)!r} now" for k in diff)
-                    + "). Use another results file, or delete that run from it to redo it.")
-                continue
-            t0 = time.perf_counter()
-            if progress: print(f"{key}: {max(its)} outer iterations", flush=True)
-            extra = {} if eval_epochs is None else {'eval_epochs': eval_epochs}
-            if checkpoint_dir is not None:
-                Path(checkpoint_dir).mkdir(parents=True, exist_ok=True)
-                extra['checkpoint'] = Path(checkpoint_dir)/(key.replace('/', '_') + '.pt')
-            syn = condense(dataset, ipc, method, iterations=max(its), seed=seed, eval_at=its, progress=progress,
-                           eval_repeats=eval_repeats, **extra, **overrides)
-            res['runs'][key] = dict(dataset=dataset, ipc=ipc, method=method, seed=seed, checkpoints=sorted(its),
-                                    pool_seconds=syn.settings['pool_seconds'], pool_flops=syn.settings['pool_flops'],
-                                    eval_epochs=syn.settings['eval_epochs'], eval_repeats=eval_repeats,
-                                    settings=want, history=syn.history)
-            _write_json(res, results)
-            if verbose:
-                last = syn.history[-1]
-                print(f"{key}: {last['acc']:.1f}% after {last['iteration']} iterations ({time.perf_counter() - t0:.0f} s)")
-    return res
+    res, jobs = load_results(results), []
+    for i in ([ipc] if isinstance(ipc, int) else ipc):
+        for method, its in checkpoints.items():
+            kw = {**overrides, **_lr_for(lr_img, res, dataset, i, method)}
+            for seed in seeds:
+                key = _key(dataset, i, method, seed)
+                ck = None if checkpoint_dir is None else Path(checkpoint_dir)/(key.replace('/', '_') + '.pt')
+                if ck is not None: ck.parent.mkdir(parents=True, exist_ok=True)
+                jobs.append((key, _run_settings(dataset, i, method, its, seed, eval_epochs, eval_repeats, kw),
+                             dict(data=dataset, name=dataset, ipc=i, method=method, seed=seed, checkpoints=list(its), eval_epochs=eval_epochs,
+                                  eval_repeats=eval_repeats, checkpoint=ck, progress=progress, overrides=kw)))
+    return _run_jobs(results, 'runs', jobs, workers, verbose)
+
+# %% ../nbs/09_figures.ipynb #w10grid02
+def _pm(mean, std, n): return f"{mean:.1f}" if n < 2 else f"{mean:.1f} ± {std:.1f}"   # no ± for one seed
+
+LR_GRID = (0.001, 0.002, 0.004)   # around the digits preset's 0.002, a factor 2 apart
+
+def validation_split(train:ImageData, # the training data
+                     frac:float=0.2, # fraction of each class held out for validation
+                     seed:int=0, # seed of the split
+                    )->tuple: # (the rest of the training data, the validation data), disjoint
+    "A stratified validation split carved from the training data (the test set is never touched)."
+    g, val = torch.Generator().manual_seed(seed), []
+    for c in range(train.num_classes):
+        idx = torch.nonzero(train.labels.cpu() == c).flatten()
+        val.append(idx[torch.randperm(len(idx), generator=g)[:round(frac * len(idx))]])
+    val = torch.cat(val).sort().values
+    keep = torch.ones(len(train), dtype=torch.bool); keep[val] = False
+    return train.subset(torch.nonzero(keep).flatten()), train.subset(val)
+
+def _grid_key(dataset, ipc, method, lr, seed): return f"{dataset}/ipc{ipc}/{method}/lr{lr:g}/seed{seed}"
+
+def lr_grid(results:str|Path, # path of the JSON results file: the grid goes into its 'grid' section
+            dataset:str='digits', # dataset name (its training data is split; its test set is not used)
+            ipcs:tuple=(1, 2), # stored images per class
+            methods:tuple=('idc', 'mas'), # the methods, each at its own budget
+            lrs:tuple=LR_GRID, # the lr_img values tried
+            seeds:tuple=(0,), # seeds per grid point
+            budget:dict=None, # method -> outer iterations (default: the preset's, e.g. IDC 50 and MAS 10 on the digits)
+            val_frac:float=0.2, # fraction of each class held out for validation
+            split_seed:int=0, # seed of the validation split
+            eval_epochs:int=None, # evaluation schedule (default: the preset's)
+            workers:int=1, # runs at a time, each in its own process
+            verbose:bool=True, # print a line per finished run
+            **overrides
+           )->dict: # the results, as saved
+    "Validation accuracy of each method at each lr_img: condense on the training data less a validation split, evaluate on that split; `overrides` go to `condense`."
+    train, _ = get_dataset(dataset)
+    pair = validation_split(train, val_frac, split_seed)
+    jobs = []
+    for ipc in ipcs:
+        for method in methods:
+            its = (budget or {}).get(method) or condense_settings(dataset, ipc, method, **{k: v for k, v in overrides.items() if k not in _NOT_SETTINGS})['iterations']
+            for lr in lrs:
+                for seed in seeds:
+                    kw = {**overrides, 'lr_img': lr}
+                    want = dict(_run_settings(dataset, ipc, method, [its], seed, eval_epochs, 1, kw), val_frac=val_frac, split_seed=split_seed,
+                                n_train=len(pair[0]), n_val=len(pair[1]))
+                    jobs.append((_grid_key(dataset, ipc, method, lr, seed), want,
+                                 dict(data=pair, name=dataset, ipc=ipc, method=method, seed=seed, checkpoints=[its], eval_epochs=eval_epochs,
+                                      eval_repeats=1, checkpoint=None, progress=False, overrides=kw)))
+    return _run_jobs(results, 'grid', jobs, workers, verbose)
+
+def grid_scores(res:dict, dataset:str, ipc:int, method:str,
+               )->dict: # lr_img -> (mean validation accuracy, population std, seeds)
+    "The grid's validation accuracy at each lr_img of one method, averaged over the grid's seeds."
+    by = {}
+    for r in res.get('grid', {}).values():
+        if (r['dataset'], r['ipc'], r['method']) == (dataset, ipc, method): by.setdefault(r['lr_img'], []).append(r['history'][-1]['acc'])
+    if not by: raise KeyError(f"no validation grid for {dataset} ipc {ipc} method {method} in the results; run lr_grid first.")
+    return {lr: (float(np.mean(a)), float(np.std(a)), len(a)) for lr, a in sorted(by.items())}
+
+def chosen_lr(res:dict, dataset:str, ipc:int, method:str)->float:
+    "The lr_img with the best mean validation accuracy (on a tie, the smallest)."
+    scores = grid_scores(res, dataset, ipc, method)
+    return max(scores, key=lambda lr: (scores[lr][0], -lr))
+
+def grid_table(res:dict, dataset:str, ipcs=(1, 2), methods=('idc', 'mas'))->str:
+    "The validation accuracies of the grid as text, the chosen lr_img of each row marked with an asterisk."
+    lrs = sorted({r['lr_img'] for r in res.get('grid', {}).values() if r['dataset'] == dataset})
+    lines = [f"{dataset}: validation accuracy (%) at each lr_img, * = chosen",
+             f"{'ipc':>3s} {'method':7s} {'iterations':>10s}" + ''.join(f"{lr:>13g}" for lr in lrs) + f"{'chosen':>9s}"]
+    for ipc in ipcs:
+        for m in methods:
+            sc, best = grid_scores(res, dataset, ipc, m), chosen_lr(res, dataset, ipc, m)
+            its = next(r['checkpoints'][-1] for r in res['grid'].values() if (r['dataset'], r['ipc'], r['method']) == (dataset, ipc, m))
+            cell = lambda lr: '-' if lr not in sc else _pm(*sc[lr]) + ('*' if lr == best else ' ')
+            lines.append(f"{ipc:3d} {m:7s} {its:10d}" + ''.join(f"{cell(lr):>13s}" for lr in lrs) + f"{best:>9g}")
+    return '\n'.join(lines)
 
 # %% ../nbs/09_figures.ipynb #7a46efe5
 def _curves(res:dict, dataset:str, ipc:int, methods)->dict:
@@ -140,8 +255,6 @@ PAPER_SPEEDUP = [  # the paper's results (see the method page): (dataset, method
     ('CIFAR-100', 'MAS, 10x fewer', '29.4 (12.5 h)', '45.2 (12.8 h)', '52.2 (21.0 h)', '10.0x'),
     ('CIFAR-100', 'MAS, 20x fewer', '29.1 (6.27 h)', '44.1 (6.40 h)', '52.1 (10.5 h)', '19.9x'),
 ]
-
-def _pm(mean, std, n): return f"{mean:.1f}" if n < 2 else f"{mean:.1f} ± {std:.1f}"   # no ± for one seed
 
 def speedup_table(res:dict, dataset:str, ipc:int,
                   methods=('idc', 'mas', 'early', 'perturb'), # methods to list (those present in the results)
@@ -238,6 +351,25 @@ def figure4(res:dict, # results from run_experiment / load_results
     axs[0, 0].legend(fontsize=7, loc='lower right'); fig.suptitle('Figure 4: accuracy against training time and FLOPs'); fig.tight_layout()
     if path: Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120)
     return fig
+
+# %% ../nbs/09_figures.ipynb #w10sum01
+def summary_table(res:dict, dataset:str='digits', ipcs=(1, 2),
+                  cols=(('idc', 10), ('idc', 50), ('mas', 10), ('mas', 20)), # (method, outer iterations) columns
+                 )->str: # a markdown table
+    "Test accuracy (mean ± std over seeds) of methods after given numbers of outer iterations, and the lr_img they ran at."
+    methods = list(dict.fromkeys(m for m, _ in cols))
+    lines = ['| test accuracy (%) | ' + ' | '.join(f"{m.upper()}, {n} its" for m, n in cols) + ' | '
+             + ' | '.join(f"lr_img {m.upper()}" for m in methods) + ' |', '|---' * (1 + len(cols) + len(methods)) + '|']
+    for ipc in ipcs:
+        cs = {m: curve(res, dataset, ipc, m) for m in methods}
+        def at(m, n):
+            its = [int(i) for i in cs[m]['iterations']]
+            if n not in its: raise ValueError(f"{m} has no checkpoint at iteration {n}; its checkpoints are {its}.")
+            j = its.index(n); return _pm(cs[m]['acc'][j], cs[m]['acc_std'][j], cs[m]['seeds'])
+        lrs = [sorted({r['lr_img'] for r in res['runs'].values() if (r['dataset'], r['ipc'], r['method']) == (dataset, ipc, m)}) for m in methods]
+        lines.append(f"| {ipc} stored image{'s' * (ipc != 1)} per class | " + ' | '.join(at(m, n) for m, n in cols) + ' | '
+                     + ' | '.join(' / '.join(f"{lr:g}" for lr in l) for l in lrs) + ' |')
+    return '\n'.join(lines)
 
 # %% ../nbs/09_figures.ipynb #w11fig02
 REPO_RAW = 'https://raw.githubusercontent.com/mas-nbdev/mas_nbdev/main'   # the repository's files (tools/colab.py checks it against settings.ini)
