@@ -21,7 +21,7 @@ from .evaluate import evaluate, evaluate_random
 from .distributed import partition, _rank
 from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance, match_loss, class_gradients, match_losses,
                                  decode, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, SyntheticSet,
-                                 ClassMomentumSGD, class_generators)
+                                 class_rows, ClassMomentumSGD, class_generators)
 from fastcore.meta import delegates
 
 # %% auto #0
@@ -186,14 +186,12 @@ def _draw_class(c:int, sampler:ClassSampler, syn:SyntheticSet, g:torch.Generator
     sub = torch.randperm(n_dec, generator=g)[:s['batch_syn_max']] if n_dec > s['batch_syn_max'] else None
     return real_idx, sub, aug.draw(1, g)
 
-def _class_rows(syn:SyntheticSet, classes:list)->slice: return slice(classes[0] * syn.ipc, (classes[-1] + 1) * syn.ipc)
-
 def _match_loop(syn, net, img_opt, train, draws, classes, aug, s)->Tensor:
     "The reference: one class at a time, as the authors' code does."
     losses = []
     for c, (real_idx, sub, (u, geo)) in zip(classes, draws):
         img_opt.before([c])
-        stored = syn.images[_class_rows(syn, [c])].detach().requires_grad_()
+        stored = syn.images[class_rows([c], syn.ipc)].detach().requires_grad_()
         dec = decode(stored, syn.factor)
         loss = match_loss(net, train.batch(real_idx.to(train.device)), dec if sub is None else dec[sub.to(dec.device)], c,
                           lambda x: aug.apply(x, u, geo), s['metric'], s['bias'], s['fc'])
@@ -201,11 +199,10 @@ def _match_loop(syn, net, img_opt, train, draws, classes, aug, s)->Tensor:
         losses.append(loss.detach())
     return torch.stack(losses)
 
-
 # %% ../nbs/07_condense.ipynb #51dfc095
 def _match_chunk(syn, net, train, draws, classes, aug, s)->tuple:
     "Losses of a contiguous run of classes in one batched pass, and the gradient of their stored images."
-    stored = syn.images[_class_rows(syn, classes)].detach().requires_grad_()
+    stored = syn.images[class_rows(classes, syn.ipc)].detach().requires_grad_()
     dec = decode(stored, syn.factor).unflatten(0, (len(classes), -1))                      # k x ipc*f^2 x C x H x W
     if draws[0][1] is not None: dec = torch.stack([d[sub.to(d.device)] for d, (_, sub, _) in zip(dec, draws)])
     real = train.batch(torch.stack([r for r, _, _ in draws]).to(train.device))             # k x batch_real x C x H x W
@@ -448,11 +445,12 @@ def release_checkpoint(lock:FileLock):
 # %% ../nbs/07_condense.ipynb #c17a4777
 MIN_PIXEL_CHANGE = 0.01   # summed mean |change| of the stored pixels below which a run is said to have barely moved them
 
-def pixel_change(before:Tensor, # the stored images at the start of an outer iteration
+def pixel_change(before:Tensor, # stored images of some classes at the start of an outer iteration
                  after:Tensor, # the same images at its end
-                )->float:
-    "Mean absolute change of the stored pixels (in [0, 1] units) between two snapshots."
-    return float((after.detach() - before).abs().mean())
+                 ipc:int, # stored images per class
+                )->Tensor: # one value per class
+    "Mean absolute change of each class's stored pixels (in [0, 1] units) between two snapshots."
+    return (after.detach() - before).abs().flatten(1).mean(1).view(-1, ipc).mean(1)
 
 def nonfinite_error(loss:float, # the non-finite loss
                     iteration:int, # the outer iteration it appeared in
@@ -586,8 +584,8 @@ def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
     with torch.no_grad(): st['syn'].images.clamp_(0, 1)
     syn = st['syn']
     loss = part.mean_over_classes(torch.stack(losses).mean(0), syn.num_classes)
-    own = _class_rows(syn, part.classes)   # mean |change| of the stored pixels, over all classes
-    change = part.mean_over_classes((syn.images[own] - before[own]).abs().flatten(1).mean(1).view(-1, syn.ipc).mean(1), syn.num_classes)
+    own = class_rows(part.classes, syn.ipc)   # mean |change| of the stored pixels, over all classes
+    change = part.mean_over_classes(pixel_change(before[own], syn.images[own], syn.ipc), syn.num_classes)
     if syn.images.device.type == 'cuda': torch.cuda.synchronize()
     return dict(iteration=it + 1, loss=loss, seconds=time.perf_counter() - t0, flops=st['flops_step'] * s['inner_loop'], pixel_change=change,
                 **{f'seconds_{k}': v for k, v in times.items()})

@@ -18,8 +18,8 @@ from .pretrain import ModelPool, atomic_save
 
 # %% auto #0
 __all__ = ['METRICS', 'INITS', 'FILE_VERSION', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients', 'match_losses',
-           'decode', 'init_images', 'write_checkpoint', 'read_checkpoint', 'SyntheticSet', 'ClassMomentumSGD',
-           'class_generators']
+           'decode', 'init_images', 'write_checkpoint', 'read_checkpoint', 'SyntheticSet', 'class_rows',
+           'ClassMomentumSGD', 'class_generators']
 
 # %% ../nbs/06_synthetic.ipynb #c695a3a3
 def matched_params(net:nn.Module, # the network whose gradients are matched
@@ -313,6 +313,13 @@ class SyntheticSet:
                 f"{len(self.images)} stored -> {len(self.images) * self.factor**2} decoded images, {self.iteration} iterations)")
 
 # %% ../nbs/06_synthetic.ipynb #a24f41f9
+def class_rows(classes:list, # a contiguous, increasing run of classes
+               ipc:int, # stored images per class
+              )->slice: # their rows in a tensor ordered by class
+    "The rows that hold the stored images of `classes`."
+    if list(classes) != list(range(classes[0], classes[-1] + 1)): raise ValueError(f"classes must be contiguous and increasing, got {list(classes)}.")
+    return slice(classes[0] * ipc, (classes[-1] + 1) * ipc)
+
 class ClassMomentumSGD:
     "IDC's image optimiser: SGD with momentum over all stored images, stepped once per class in class order."
     def __init__(self, images:Tensor, # stored images, (num_classes*ipc) x C x H x W, ordered by class; updated in place
@@ -323,36 +330,37 @@ class ClassMomentumSGD:
         self.images, self.ipc, self.lr, self.momentum = images, ipc, lr, momentum
         self.num_classes = len(images) // ipc
         self.buf = torch.zeros_like(images)
+        c = torch.arange(self.num_classes, dtype=torch.float64)
+        self._before, self._after = self._coefficients(c), self._coefficients(self.num_classes - 1 - c)   # fixed for the run
 
-    def _rows(self, classes:list)->slice:
-        "The rows of a contiguous, increasing run of classes."
-        if list(classes) != list(range(classes[0], classes[-1] + 1)): raise ValueError(f"classes must be contiguous and increasing, got {classes}.")
-        return slice(classes[0] * self.ipc, (classes[-1] + 1) * self.ipc)
-
-    def _coast(self, classes:list, steps:list):
-        "`steps[i]` momentum-only steps for class `classes[i]`, in closed form."
-        n = torch.tensor(steps, dtype=torch.float64).repeat_interleave(self.ipc).view(-1, *[1] * (self.images.ndim - 1))
+    def _coefficients(self, n:Tensor)->tuple:
+        "Per row: the shift eta (m + ... + m^n) and the decay m^n of `n` momentum-only steps (n given per class)."
         m = self.momentum
         decay = m ** n
-        shift = self.lr * (m * (1 - decay) / (1 - m) if m != 1 else n)   # eta (m + ... + m^n)
-        rows = self._rows(classes)
-        self.images[rows].sub_(self.buf[rows] * shift.to(self.images))
-        self.buf[rows].mul_(decay.to(self.buf))
+        shift = self.lr * (m * (1 - decay) / (1 - m) if m != 1 else n)
+        rows = lambda v: v.repeat_interleave(self.ipc).view(-1, *[1] * (self.images.ndim - 1)).to(self.images)
+        return rows(shift), rows(decay)
+
+    def _coast(self, rows:slice, coefficients:tuple):
+        "The momentum-only steps of `rows`, in closed form."
+        shift, decay = coefficients
+        self.images[rows].sub_(self.buf[rows] * shift[rows])
+        self.buf[rows].mul_(decay[rows])
 
     @torch.no_grad()
     def before(self, classes:list):
         "The momentum-only steps of the classes that come before each of `classes` in the inner step."
-        self._coast(classes, list(classes))
+        self._coast(class_rows(classes, self.ipc), self._before)
 
     @torch.no_grad()
     def step(self, classes:list, # a contiguous run of classes
              grad:Tensor, # the gradient of their stored images (their rows only)
             ):
         "Each class's own step, then the momentum-only steps of the classes after it."
-        rows = self._rows(classes)
+        rows = class_rows(classes, self.ipc)
         self.buf[rows].mul_(self.momentum).add_(grad)
         self.images[rows].sub_(self.buf[rows], alpha=self.lr)
-        self._coast(classes, [self.num_classes - 1 - c for c in classes])
+        self._coast(rows, self._after)
 
     def state_dict(self)->dict: return {'buf': self.buf.detach().cpu()}
     def load_state_dict(self, state:dict): self.buf.copy_(state['buf'])
