@@ -43,12 +43,23 @@ def _affine(a:Tensor, b:Tensor, c:Tensor, d:Tensor, e:Tensor, f:Tensor)->Tensor:
     "The (n, 2, 3) matrices [[a, b, c], [d, e, f]] from six (n,) tensors."
     return torch.stack([a, b, c, d, e, f], dim=1).view(-1, 2, 3)
 
-def _crop_theta(u1:Tensor, u2:Tensor, size:tuple, ratio:float=0.125)->Tensor:
-    "Translation by integer pixels in -round(ratio*side)..round(ratio*side)."
-    (h, w), one, zero = size, torch.ones_like(u1), torch.zeros_like(u1)
+def _crop_shift(u1:Tensor, u2:Tensor, size:tuple, ratio:float=0.125)->tuple:
+    "Whole-pixel shifts (t_x, t_y), uniform in -s..s with s = round(ratio*side), and the bounds (s_x, s_y)."
+    h, w = size
     sh, sw = int(h * ratio + 0.5), int(w * ratio + 0.5)
     tx, ty = (u1 * (2 * sw + 1)).floor() - sw, (u2 * (2 * sh + 1)).floor() - sh
-    return _affine(one, zero, 2 * tx / w, zero, one, 2 * ty / h)
+    return tx.long(), ty.long(), sw, sh
+
+def _shift(x:Tensor, # images N x C x H x W
+           tx:Tensor, ty:Tensor, # whole-pixel shifts, (N,) each (one per image) or (1,) (shared)
+           sw:int, sh:int, # bounds on |t_x| and |t_y|: the zero border added
+          )->Tensor:
+    "Translate by whole pixels, `out[i, j] = x[i + t_y, j + t_x]`, zero outside: a gather from a zero-padded copy."
+    n, c, h, w = x.shape
+    rows = torch.arange(h, device=x.device) + sh + ty.to(x.device)[:, None]   # (N or 1) x H, rows of the padded copy
+    cols = torch.arange(w, device=x.device) + sw + tx.to(x.device)[:, None]   # (N or 1) x W
+    idx = (rows[:, :, None] * (w + 2 * sw) + cols[:, None, :]).flatten(1)     # (N or 1) x H*W
+    return F.pad(x, (sw, sw, sh, sh)).flatten(2).gather(2, idx[:, None].expand(n, c, -1)).view(n, c, h, w)
 
 def _scale_theta(u1:Tensor, u2:Tensor, size:tuple, ratio:float=1.2)->Tensor:
     "Independent scaling of x and y by factors in [1/ratio, ratio]."
@@ -83,7 +94,7 @@ def _cutout(x:Tensor, u1:Tensor, u2:Tensor, ratio:float=0.5)->Tensor:
 # %% ../nbs/02_augment.ipynb #7c3f94ff
 _COLOR, _GEOMETRIC = ('color',), ('crop', 'scale', 'rotate')
 _OPS = ('color', 'crop', 'cutout', 'flip', 'scale', 'rotate')
-_THETA = {'crop': _crop_theta, 'scale': _scale_theta, 'rotate': _rotate_theta}
+_THETA = {'scale': _scale_theta, 'rotate': _rotate_theta}
 
 class DSA:
     "Differentiable siamese augmentation: normalise, then colour, flip, one of crop/scale/rotate, cutout."
@@ -130,15 +141,24 @@ class DSA:
         u = u.to(x.device, x.dtype).unbind(1)
         if 'color' in self.ops: x = _contrast(_saturation(_brightness(x, u[0]), u[1]), u[2])
         if 'flip' in self.ops: x = _flip(x, u[3])
-        if geo is not None: x = _warp(x, self._theta(geo, u[4], u[5], x.shape[-2:]))
+        if geo is not None: x = self._geometric(x, geo, u[4], u[5])
         if 'cutout' in self.ops: x = _cutout(x, u[6], u[7])
         return x
 
-    def _theta(self, geo, u1, u2, size):
-        "The affine matrices of the geometric op `geo` (one index, or one per image)."
-        if isinstance(geo, int): return _THETA[self.geometric[geo]](u1, u2, size)
-        thetas = torch.stack([_THETA[g](u1, u2, size) for g in self.geometric])   # ops x N x 2 x 3
-        return thetas[geo.to(thetas.device), torch.arange(thetas.shape[1], device=thetas.device)]
+    def _geometric(self, x, geo, u1, u2):
+        "The geometric op `geo` (an index into `self.geometric`, one for the batch or one per image) applied to `x`."
+        size, ops = x.shape[-2:], self.geometric
+        if isinstance(geo, int):
+            return _shift(x, *_crop_shift(u1, u2, size)) if ops[geo] == 'crop' else _warp(x, _THETA[ops[geo]](u1, u2, size))
+        geo, out = geo.to(x.device), None
+        if any(o != 'crop' for o in ops):   # scale / rotate images (crop's rows get the identity, then are replaced)
+            eye = _affine(*(torch.full_like(u1, v) for v in (1., 0., 0., 0., 1., 0.)))
+            thetas = torch.stack([eye if o == 'crop' else _THETA[o](u1, u2, size) for o in ops])   # ops x N x 2 x 3
+            out = _warp(x, thetas[geo, torch.arange(len(x), device=x.device)])
+        if 'crop' in ops:
+            shifted = _shift(x, *_crop_shift(u1, u2, size))
+            out = shifted if out is None else torch.where((geo == ops.index('crop')).view(-1, 1, 1, 1), shifted, out)
+        return out
 
     def __call__(self, x:Tensor, # images N x C x H x W, pixels in [0, 1]
                  generator:torch.Generator=None, # CPU generator for the draw (default: torch's global RNG)

@@ -25,11 +25,11 @@ from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance,
 from fastcore.meta import delegates
 
 # %% auto #0
-__all__ = ['METHODS', 'PRESETS', 'LR_IMG_RULES', 'MIN_PIXEL_CHANGE', 'main', 'network_source', 'condense_settings',
+__all__ = ['METHODS', 'PRESETS', 'PRECISIONS', 'LR_IMG_RULES', 'MIN_PIXEL_CHANGE', 'main', 'network_source', 'condense_settings',
            'eval_settings', 'presets_table', 'match_step', 'inner_step', 'seed_everything', 'rng_state',
-           'set_rng_state', 'kept_rng', 'check_writable', 'check_args', 'check_run', 'CheckpointInUse',
-           'lock_checkpoint', 'release_checkpoint', 'pixel_change', 'nonfinite_error', 'finish_run', 'condense',
-           'condense_and_compare', 'save_synset']
+           'set_rng_state', 'kept_rng', 'deterministic_algorithms', 'check_backend', 'check_writable', 'check_args',
+           'check_run', 'CheckpointInUse', 'lock_checkpoint', 'release_checkpoint', 'pixel_change', 'nonfinite_error',
+           'finish_run', 'condense', 'condense_and_compare', 'save_synset']
 
 # %% ../nbs/07_condense.ipynb #7ef3dfba
 METHODS = {
@@ -63,6 +63,7 @@ _CIFAR = dict(
     metric='mse', bias=False, fc=False,                        # matching loss D and the matched layers
     strategy='color_crop_cutout',                              # siamese DSA during matching
     lr_img=None, mom_img=0.5,                                  # synthetic-image SGD; lr_img None: the published rule below
+    precision='fp32',                                          # 'bf16': matching and network update under bfloat16 autocast (opt-in)
     lr_img10={'idc': 0.005, 'perturb': 0.005, 'mas': 0.01, 'early': 0.01},   # lr_img at ipc 10, at side base_side
     base_side=32, im_size=None,                                # the side lr_img10 is for; im_size: resize the data to it
     factor=2, init='mix', batch_real=64, batch_syn_max=128,    # multi-formation and batch sizes
@@ -92,6 +93,7 @@ PRESETS = {
                'iterations': {'idc': 50, 'perturb': 50, 'mas': 10, 'early': 10},
                'eval_epochs': 1000, 'eval_repeats': 3, 'eval_strategy': _DIGIT_EVAL},
 }
+PRECISIONS = ('fp32', 'bf16')   # bf16: an opt-in, see 'Precision and exact resume on a GPU' below
 LR_IMG_RULES = {
     'idc': "IDC's reproduce script: 0.005 x ipc/10 on CIFAR (used for idc and perturb)",
     'mas': "the MAS authors' reproduce script: 0.01 x ipc/10 on CIFAR (used for mas and early)",
@@ -143,6 +145,7 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
     if s['eval_epochs'] is None:
         s['eval_epochs'] = imagenet_eval_epochs(ipc, s['factor'], IMAGENET_SUBSETS.get(name, 10))
     if s['metric'] not in METRICS: raise ValueError(f"unknown metric {s['metric']!r}; choose one of {METRICS}.")
+    if s['precision'] not in PRECISIONS: raise ValueError(f"unknown precision {s['precision']!r}; choose one of {PRECISIONS}.")
     if s['iterations'] < 0 or s['inner_loop'] < 1: raise ValueError("iterations must be >= 0 and inner_loop >= 1.")
     return dict(dataset=name, ipc=ipc, method=method, seed=seed, **s)
 
@@ -179,6 +182,10 @@ def presets_table(ipc:int=None, # None: the presets as stored; else resolved by 
 PRESETS['custom'] = {**PRESETS['digits'], 'lr_img': 0.01}   # own data: measured on rendered letters (see below)
 
 # %% ../nbs/07_condense.ipynb #81143fb3
+def _autocast(s:dict, device:torch.device):
+    "bfloat16 autocast when the run asks for it (`precision='bf16'`); otherwise it changes nothing."
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=s['precision'] == 'bf16')
+
 def _draw_class(c:int, sampler:ClassSampler, syn:SyntheticSet, g:torch.Generator, aug:DSA, s:dict)->tuple:
     "Class `c`'s draws for one matching step, from its own generator: real indices, decoded-image subset (or None), augmentation."
     real_idx = sampler.sample_indices(c, s['batch_real'])
@@ -193,8 +200,9 @@ def _match_loop(syn, net, img_opt, train, draws, classes, aug, s)->Tensor:
         img_opt.before([c])
         stored = syn.images[class_rows([c], syn.ipc)].detach().requires_grad_()
         dec = decode(stored, syn.factor)
-        loss = match_loss(net, train.batch(real_idx.to(train.device)), dec if sub is None else dec[sub.to(dec.device)], c,
-                          lambda x: aug.apply(x, u, geo), s['metric'], s['bias'], s['fc'])
+        with _autocast(s, dec.device):
+            loss = match_loss(net, train.batch(real_idx.to(train.device)), dec if sub is None else dec[sub.to(dec.device)], c,
+                              lambda x: aug.apply(x, u, geo), s['metric'], s['bias'], s['fc'])
         img_opt.step([c], torch.autograd.grad(loss, stored)[0])
         losses.append(loss.detach())
     return torch.stack(losses)
@@ -208,7 +216,8 @@ def _match_chunk(syn, net, train, draws, classes, aug, s)->tuple:
     real = train.batch(torch.stack([r for r, _, _ in draws]).to(train.device))             # k x batch_real x C x H x W
     u = torch.cat([d[2][0] for d in draws])
     geo = None if draws[0][2][1] is None else torch.tensor([d[2][1] for d in draws])
-    losses = match_losses(net, real, dec, torch.tensor(classes, device=dec.device), aug, (u, geo), s['metric'], s['bias'], s['fc'])
+    with _autocast(s, dec.device):
+        losses = match_losses(net, real, dec, torch.tensor(classes, device=dec.device), aug, (u, geo), s['metric'], s['bias'], s['fc'])
     return losses.detach(), torch.autograd.grad(losses.sum(), stored)[0]
 
 def match_step(syn:SyntheticSet, # the synthetic set being learned
@@ -260,7 +269,7 @@ def inner_step(syn:SyntheticSet, # the synthetic set being learned
     t = [time.perf_counter()]
     losses, chunk = match_step(syn, net, img_opt, sampler, gens, train, aug, s, classes, batched, chunk)
     t.append(time.perf_counter())
-    train_epoch(net, train.images, train.labels, net_opt, net_aug, s['net_batch'], s['cutmix_p'], s['n_data'])
+    with _autocast(s, train.device): train_epoch(net, train.images, train.labels, net_opt, net_aug, s['net_batch'], s['cutmix_p'], s['n_data'])
     t.append(time.perf_counter())
     if sync is not None: sync(net)
     t.append(time.perf_counter())
@@ -309,6 +318,47 @@ def _flops_of(fn):
     from torch.utils.flop_counter import FlopCounterMode
     with FlopCounterMode(display=False) as counter: out = fn()
     return out, counter.get_total_flops()
+
+# %% ../nbs/07_condense.ipynb #f7473fa4
+class deterministic_algorithms:
+    "Context manager: with `on`, torch's and cuDNN's deterministic algorithms for what runs inside; the previous settings come back on exit."
+    def __init__(self, on:bool=True, # False: change nothing
+                ):
+        if not isinstance(on, (bool, np.bool_)): raise TypeError(f"deterministic must be True or False, got {on!r}.")
+        self.on = bool(on)
+
+    def __enter__(self):
+        if not self.on: return self
+        self.saved = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
+                      torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark, os.environ.get('CUBLAS_WORKSPACE_CONFIG'))
+        os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')   # cuBLAS's reproducible workspace, which torch requires
+        torch.use_deterministic_algorithms(True)
+        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
+        return self
+
+    def __exit__(self, *exc):
+        if not self.on: return
+        enabled, warn_only, cudnn_deterministic, benchmark, cublas = self.saved
+        torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
+        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = cudnn_deterministic, benchmark
+        if cublas is None: os.environ.pop('CUBLAS_WORKSPACE_CONFIG', None)
+
+_RESAMPLED = ('scale', 'rotate')   # DSA ops that go through grid_sample
+
+def check_backend(s:dict, # the run's settings
+                  device:torch.device, # where the run goes
+                  deterministic:bool=False, # exact reruns and resumes asked for
+                 ):
+    "Refuse, before any work, a deterministic run torch cannot make deterministic and a precision the device cannot run."
+    if deterministic and device.type == 'cuda':
+        warps = [o for o in _RESAMPLED if o in s['strategy'].lower().split('_')]
+        if warps: raise ValueError(
+            f"deterministic=True on CUDA cannot differentiate the matching strategy {s['strategy']!r}: {' and '.join(warps)} resample "
+            "with grid_sample, whose gradient has no deterministic CUDA kernel; drop them from strategy= (the published matching "
+            "strategy is 'color_crop_cutout'), or pass deterministic=False.")
+    if s['precision'] == 'bf16' and device.type == 'cuda' and not torch.cuda.is_bf16_supported():
+        raise ValueError(f"precision='bf16' needs a GPU with bfloat16 (compute capability 8.0 or newer: A100, H100, RTX 30xx, ...); "
+                         f"{torch.cuda.get_device_name(device)} has none: use precision='fp32'.")
 
 # %% ../nbs/07_condense.ipynb #23f2675f
 import numbers, tempfile
@@ -605,19 +655,28 @@ def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) p
              batched:bool=None, # match all classes in one pass (default: on CUDA; the per-class loop on CPU, where it is faster)
              class_chunk:int=None, # classes per batched pass (default: all, halved on a GPU until it fits)
              distributed:bool=None, # split the classes over the processes of torch.distributed (default: when run under torchrun)
+             deterministic:bool=False, # deterministic GPU kernels, for exact reruns and resumes on CUDA (CPU runs are exact anyway)
              **overrides
             )->SyntheticSet: # the learned set, its settings and history
     "Condense `dataset` into `ipc` images per class by gradient matching; the network source depends on `method`. `overrides`: any setting of `condense_settings`, plus `pool` (a `ModelPool` or a file), `root`, `download`, `im_size`."
+    exact = deterministic_algorithms(deterministic)
     part = partition(distributed, None if device is None else _check_device(device))
-    try: return _condense(dataset, ipc, method, iterations, inner_loop, seed, part.device, checkpoint, checkpoint_every,
-                          eval_at, progress and part.is_main, batched, class_chunk, part, overrides)
+    try:
+        with exact: return _condense(dataset, ipc, method, iterations, inner_loop, seed, part.device, checkpoint, checkpoint_every,
+                                     eval_at, progress and part.is_main, batched, class_chunk, deterministic, part, overrides)
+    except RuntimeError as e:
+        if exact.on and 'use_deterministic_algorithms' in str(e):   # an operation torch has no deterministic kernel for
+            raise RuntimeError(f"deterministic=True: {str(e).strip().splitlines()[0]} Pass deterministic=False to run with it; "
+                               "a checkpoint written so far is kept and resumes either way.") from e
+        raise
     finally: part.close()
 
 def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkpoint, checkpoint_every, eval_at, progress,
-              batched, class_chunk, part, overrides)->SyntheticSet:
+              batched, class_chunk, deterministic, part, overrides)->SyntheticSet:
     ipc, iterations, inner_loop, eval_at, device = check_args(ipc, iterations, inner_loop, eval_at, device, checkpoint,
                                                               checkpoint_every, overrides.get('pool'))   # before any work
     name, train, test, s, spec = _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides)
+    check_backend(s, device, deterministic)
     part.assign(train.num_classes, checkpoint)
     lock = lock_checkpoint(checkpoint) if part.is_main else None   # one run per checkpoint; stale temporary files removed
     saved = _resume(checkpoint, s, device)
@@ -720,6 +779,7 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
          factor:int=None, # multi-formation factor (default: the preset's, 2)
          init:str=None, # mix, real or noise (default: mix)
          metric:str=None, # mse, l1 or cos (default: mse)
+         precision:str=None, # fp32, or bf16: matching and network update under bfloat16 autocast (default: fp32)
          eval_epochs:int=None, # epochs of each evaluation run (default: the preset's)
          eval_repeats:int=None, # evaluation runs (default: the preset's)
          seed:int=0, # seed of everything random
@@ -729,14 +789,15 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
          pool:str=None, # early-stage pool file: loaded when it exists, else built and saved there
          root:str='data', # data folder for the torchvision datasets
          download:bool_arg=False, # download a missing torchvision dataset (needs the network)
+         deterministic:store_true=False, # deterministic GPU kernels, for exact reruns and resumes on CUDA
          no_progress:store_true=False, # no progress bar
         ):
     "Condense a dataset with model augmentation (or IDC), and compare it with random real images of equal storage."
-    given = dict(iterations=iterations, inner_loop=inner_loop, lr_img=lr_img, factor=factor, init=init, metric=metric,
+    given = dict(iterations=iterations, inner_loop=inner_loop, lr_img=lr_img, factor=factor, init=init, metric=metric, precision=precision,
                  eval_epochs=eval_epochs, eval_repeats=eval_repeats, checkpoint=checkpoint, pool=pool)
     try:
         condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, root=root, download=download,
-                             **{k: v for k, v in given.items() if v is not None})
+                             deterministic=deterministic, **{k: v for k, v in given.items() if v is not None})
     except (ValueError, TypeError, OSError, FloatingPointError, RuntimeError) as e:   # RuntimeError: CheckpointInUse, torch's own
         raise SystemExit(f"mas_condense: {(str(e).strip().splitlines() or [type(e).__name__])[0]}")
 

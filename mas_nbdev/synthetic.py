@@ -117,16 +117,25 @@ def match_losses(net:nn.Module, # the network theta
     return sum(_layer_distance(g_syn[n], g_real[n], metric) for n in names)
 
 # %% ../nbs/06_synthetic.ipynb #2e77cb61
+def _resize_matrix(n_in:int, n_out:int, device=None)->Tensor:
+    "Bilinear resize of one axis from `n_in` to `n_out` (align_corners=False) as an n_out x n_in matrix: two taps per row."
+    src = ((torch.arange(n_out, device=device, dtype=torch.float32) + 0.5) * (n_in / n_out) - 0.5).clamp(min=0)
+    i0 = src.floor().long().clamp(max=n_in - 1)
+    i1, w1, rows = (i0 + 1).clamp(max=n_in - 1), src - i0, torch.arange(n_out, device=device)
+    a = torch.zeros(n_out, n_in, device=device)
+    return a.index_put_((rows, i0), 1 - w1, accumulate=True).index_put_((rows, i1), w1, accumulate=True)
+
 def decode(images:Tensor, # stored images, N x C x H x W
            factor:int=2, # multi-formation factor f
           )->Tensor: # N*f*f decoded images, those of stored image i contiguous
-    "Multi-formation: each image's f x f patches, each resized back to full size."
+    "Multi-formation: each image's f x f patches, each resized back to full size (bilinear)."
     if factor == 1: return images
     n, c, h, w = images.shape
     ph, pw = h // factor, w // factor
     patches = images[:, :, :ph * factor, :pw * factor].reshape(n, c, factor, ph, factor, pw)
     patches = patches.permute(0, 2, 4, 1, 3, 5).reshape(n * factor * factor, c, ph, pw)
-    return F.interpolate(patches, size=(h, w), mode='bilinear', align_corners=False)
+    a_h, a_w = _resize_matrix(ph, h, images.device).to(images.dtype), _resize_matrix(pw, w, images.device).to(images.dtype)
+    return a_h @ patches @ a_w.T
 
 # %% ../nbs/06_synthetic.ipynb #e7d20b55
 INITS = ('mix', 'real', 'noise')
