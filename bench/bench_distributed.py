@@ -1,9 +1,10 @@
-"""Benchmark: condensation split over processes (torch.distributed, gloo on 127.0.0.1), and the FLOP split per rank.
+"""Benchmark: condensation split over processes (torch.distributed on 127.0.0.1: gloo on the CPU, NCCL with --device cuda), and the FLOP split per rank.
 
-    OMP_NUM_THREADS=1 python bench/bench_distributed.py [--iterations 6] [--procs 1 2]
+    OMP_NUM_THREADS=1 python bench/bench_distributed.py [--iterations 6] [--procs 1 2] [--device cpu|cuda]
 
 Part 1 runs the digits preset (MAS, ipc 1) for `--iterations` outer iterations with 1 and with 2 processes
-(`torchrun --nproc_per_node N` on the loopback interface; one torch thread each), and prints seconds per
+(`torchrun --nproc_per_node N` on the loopback interface; one torch thread each; on the CPU with gloo by default,
+on one GPU per process with NCCL with `--device cuda`), and prints seconds per
 outer iteration (median after the first, which also counts FLOPs), the speed-up, and the share of each
 outer iteration spent in matching, in the network update and in communication (the broadcast of the
 network after each update), as recorded in the run's history. On a 2-core machine this is indicative only.
@@ -27,7 +28,7 @@ RUN = textwrap.dedent("""
     import json, os, sys, statistics, torch
     torch.set_num_threads(1)
     from mas_nbdev.condense import condense
-    syn = condense('digits', ipc=1, method='mas', iterations=int(sys.argv[1]), progress=False)
+    syn = condense('digits', ipc=1, method='mas', iterations=int(sys.argv[1]), progress=False, device=sys.argv[2])
     if int(os.environ.get('RANK', 0)) == 0:
         h = syn.history[1:]
         print(json.dumps({k: statistics.median(r[k] for r in h) for k in ('seconds', 'seconds_match', 'seconds_net', 'seconds_comm')}))
@@ -36,13 +37,13 @@ RUN = textwrap.dedent("""
 def free_port():
     with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
 
-def timing(procs, iterations):
+def timing(procs, iterations, device):
     "Median seconds per outer iteration (and its parts) of the digits preset on `procs` processes."
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp)/'run.py').write_text(RUN)
         env = {**os.environ, 'OMP_NUM_THREADS': '1', 'GLOO_SOCKET_IFNAME': 'lo', 'PYTHONPATH': str(Path(__file__).resolve().parents[1])}
         cmd = [sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node', str(procs), '--master_addr', '127.0.0.1',
-               '--master_port', str(free_port()), str(Path(tmp)/'run.py'), str(iterations)]
+               '--master_port', str(free_port()), str(Path(tmp)/'run.py'), str(iterations), device]
         out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True).stdout
         return json.loads(out.strip().splitlines()[-1])
 
@@ -69,13 +70,17 @@ def split(name, classes, shape, ipc, **overrides):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--iterations', type=int, default=6); p.add_argument('--procs', type=int, nargs='+', default=[1, 2])
+    p.add_argument('--device', default='cpu', choices=['cpu', 'cuda'], help='cpu: gloo (the default, on any machine); cuda: one GPU per process, NCCL')
     args = p.parse_args()
-    print(f"bench_distributed: torch {torch.__version__}, {os.cpu_count()} CPUs, gloo on 127.0.0.1")
+    if args.device == 'cuda' and max(args.procs) > torch.cuda.device_count():
+        p.error(f"--device cuda needs a GPU per process: this machine has {torch.cuda.device_count()}, --procs asks for {max(args.procs)}")
+    backend = 'NCCL on one GPU per process' if args.device == 'cuda' else 'gloo on the CPU'
+    print(f"bench_distributed: torch {torch.__version__}, {os.cpu_count()} CPUs, {backend}, 127.0.0.1")
     print(f"\n1. digits preset (MAS, ipc 1, 10 classes), {args.iterations} outer iterations, 1 torch thread per process")
     print(f"{'processes':>9s} {'s/outer it':>11s} {'speed-up':>9s} {'matching':>9s} {'net update':>11s} {'comm':>6s}")
     base = None
     for n in args.procs:
-        t = timing(n, args.iterations)
+        t = timing(n, args.iterations, args.device)
         base = base or t['seconds']
         parts = [t[f'seconds_{k}'] / t['seconds'] for k in ('match', 'net', 'comm')]
         print(f"{n:9d} {t['seconds']:11.3f} {base / t['seconds']:8.2f}x " + ' '.join(f"{100 * x:8.0f}%" for x in parts[:1])

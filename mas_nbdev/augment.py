@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_augment.ipynb #97714a0a
 from __future__ import annotations
-import math
+import math, functools
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -12,12 +12,17 @@ from torch import Tensor
 from torchvision.transforms.v2.functional import hflip
 
 # %% auto #0
-__all__ = ['DSA', 'cutmix', 'cutmix_loss', 'network_strategy']
+__all__ = ['DSA', 'cutmix_draw', 'cutmix_apply', 'cutmix', 'cutmix_loss', 'network_strategy']
 
 # %% ../nbs/02_augment.ipynb #32a080f5
 def _col(u:Tensor)->Tensor:
     "Uniforms of shape (n,) as (n, 1, 1, 1), to broadcast over images (n = 1: the same value for the whole batch)."
     return u.view(-1, 1, 1, 1)
+
+def _on(t:Tensor, device:torch.device, dtype:torch.dtype=None)->Tensor:
+    "`t` on `device` (and in `dtype`), copied only when it is elsewhere: draws moved ahead of time cost no further copy."
+    if t.device == device and (dtype is None or t.dtype == dtype): return t
+    return t.to(device, dtype) if dtype is not None else t.to(device)
 
 # %% ../nbs/02_augment.ipynb #c0e93e5c
 def _brightness(x:Tensor, # normalised images, N x C x H x W
@@ -56,8 +61,8 @@ def _shift(x:Tensor, # images N x C x H x W
           )->Tensor:
     "Translate by whole pixels, `out[i, j] = x[i + t_y, j + t_x]`, zero outside: a gather from a zero-padded copy."
     n, c, h, w = x.shape
-    rows = torch.arange(h, device=x.device) + sh + ty.to(x.device)[:, None]   # (N or 1) x H, rows of the padded copy
-    cols = torch.arange(w, device=x.device) + sw + tx.to(x.device)[:, None]   # (N or 1) x W
+    rows = torch.arange(h, device=x.device) + sh + _on(ty, x.device)[:, None]   # (N or 1) x H, rows of the padded copy
+    cols = torch.arange(w, device=x.device) + sw + _on(tx, x.device)[:, None]   # (N or 1) x W
     idx = (rows[:, :, None] * (w + 2 * sw) + cols[:, None, :]).flatten(1)     # (N or 1) x H*W
     return F.pad(x, (sw, sw, sh, sh)).flatten(2).gather(2, idx[:, None].expand(n, c, -1)).view(n, c, h, w)
 
@@ -94,6 +99,11 @@ def _cutout(x:Tensor, u1:Tensor, u2:Tensor, ratio:float=0.5)->Tensor:
 # %% ../nbs/02_augment.ipynb #7c3f94ff
 _COLOR, _GEOMETRIC = ('color',), ('crop', 'scale', 'rotate')
 _OPS = ('color', 'crop', 'cutout', 'flip', 'scale', 'rotate')
+
+@functools.lru_cache(maxsize=64)
+def _norm_stats(mean:tuple, std:tuple, device:torch.device, dtype:torch.dtype)->tuple:
+    "Mean and std as 1 x C x 1 x 1 tensors on `device`, made once per process (not once per DSA object: a copy to the GPU each)."
+    return tuple(torch.tensor(v, dtype=dtype).view(1, -1, 1, 1).to(device) for v in (mean, std))
 _THETA = {'scale': _scale_theta, 'rotate': _rotate_theta}
 
 class DSA:
@@ -111,24 +121,20 @@ class DSA:
         self.geometric = [o for o in _GEOMETRIC if o in ops]
         self.mean, self.std = tuple(float(m) for m in mean), tuple(float(s) for s in std)
         if len(self.mean) != len(self.std): raise ValueError(f"mean {self.mean} and std {self.std} differ in length.")
-        self._stats = {}
 
     def normalize(self, x:Tensor)->Tensor:
         "(x - mean) / std, per channel."
-        key = (x.device, x.dtype)
-        if key not in self._stats:
-            if len(self.mean) not in (1, x.shape[1]):
-                raise ValueError(f"mean/std have {len(self.mean)} values but the images have {x.shape[1]} channels.")
-            self._stats[key] = tuple(torch.tensor(v, dtype=x.dtype).view(1, -1, 1, 1).to(x.device) for v in (self.mean, self.std))
-        m, s = self._stats[key]
+        if len(self.mean) not in (1, x.shape[1]):
+            raise ValueError(f"mean/std have {len(self.mean)} values but the images have {x.shape[1]} channels.")
+        m, s = _norm_stats(self.mean, self.std, x.device, x.dtype)
         return (x - m) / s
 
     def draw(self, n:int=1, # independent draws: 1 for a siamese batch, len(x) for per-sample augmentation
              generator:torch.Generator=None, # CPU generator (default: torch's global RNG)
             )->tuple: # (u, geo): n x 8 uniforms and the index of the geometric op in `self.geometric` (None without one)
         "The random numbers of one augmentation, drawn without applying it."
-        u = torch.rand(n, 8, generator=generator)
-        geo = int(torch.randint(len(self.geometric), (1,), generator=generator)) if self.geometric else None
+        u = torch.rand(n, 8, generator=generator, device='cpu')
+        geo = int(torch.randint(len(self.geometric), (1,), generator=generator, device='cpu')) if self.geometric else None
         return u, geo
 
     def apply(self, x:Tensor, # images N x C x H x W, pixels in [0, 1]
@@ -138,7 +144,7 @@ class DSA:
         "Normalise `x`, then apply the draw `(u, geo)`."
         x = self.normalize(x)
         if not self.ops: return x
-        u = u.to(x.device, x.dtype).unbind(1)
+        u = _on(u, x.device, x.dtype).unbind(1)
         if 'color' in self.ops: x = _contrast(_saturation(_brightness(x, u[0]), u[1]), u[2])
         if 'flip' in self.ops: x = _flip(x, u[3])
         if geo is not None: x = self._geometric(x, geo, u[4], u[5])
@@ -150,7 +156,7 @@ class DSA:
         size, ops = x.shape[-2:], self.geometric
         if isinstance(geo, int):
             return _shift(x, *_crop_shift(u1, u2, size)) if ops[geo] == 'crop' else _warp(x, _THETA[ops[geo]](u1, u2, size))
-        geo, out = geo.to(x.device), None
+        geo, out = _on(geo, x.device), None
         if any(o != 'crop' for o in ops):   # scale / rotate images (crop's rows get the identity, then are replaced)
             eye = _affine(*(torch.full_like(u1, v) for v in (1., 0., 0., 0., 1., 0.)))
             thetas = torch.stack([eye if o == 'crop' else _THETA[o](u1, u2, size) for o in ops])   # ops x N x 2 x 3
@@ -170,6 +176,37 @@ class DSA:
     def __repr__(self): return f"DSA({self.strategy!r}, per_sample={self.per_sample})"
 
 # %% ../nbs/02_augment.ipynb #77342315
+def cutmix_draw(n:int, # images in the batch
+                size:tuple, # (H, W) of the images
+                p:float=0.5, # probability of mixing this batch
+                beta:float=1.0, # lambda ~ Beta(beta, beta)
+                generator:torch.Generator=None, # CPU generator (default: torch's global RNG)
+               )->tuple: # None (no mixing) or (box (y1, y2, x1, x2), permutation of the batch on the CPU, lam)
+    "The random part of CutMix, on the CPU: whether to mix, the box, the permutation, the exact unpasted fraction `lam`."
+    if p <= 0 or float(torch.rand(1, generator=generator, device='cpu')) >= p: return None
+    seed = int(torch.randint(0, 2**62, (1,), generator=generator, device='cpu'))
+    lam = float(np.random.default_rng(seed).beta(beta, beta))
+    h, w = size
+    r = math.sqrt(1 - lam)
+    ch, cw = int(h * r), int(w * r)
+    cy, cx = (int(torch.randint(m, (1,), generator=generator, device='cpu')) for m in (h, w))
+    y1, y2 = max(cy - ch // 2, 0), min(cy + ch // 2, h)
+    x1, x2 = max(cx - cw // 2, 0), min(cx + cw // 2, w)
+    perm = torch.randperm(n, generator=generator, device='cpu')
+    return (y1, y2, x1, x2), perm, 1 - (y2 - y1) * (x2 - x1) / (h * w)
+
+def cutmix_apply(x:Tensor, # a batch of images N x C x H x W
+                 y:Tensor, # its labels
+                 draw:tuple, # from cutmix_draw (its permutation may already be on x's device)
+                )->tuple: # (x_mixed, y_a, y_b, lam)
+    "Paste the drawn box from the permuted batch."
+    if draw is None: return x, y, y, 1.0
+    (y1, y2, x1, x2), perm, lam = draw
+    perm = _on(perm, x.device)
+    mixed = x.clone()
+    mixed[:, :, y1:y2, x1:x2] = x[perm, :, y1:y2, x1:x2]
+    return mixed, y, y[perm], lam
+
 def cutmix(x:Tensor, # a batch of images N x C x H x W (normalised or not)
            y:Tensor, # its labels
            p:float=0.5, # probability of mixing this batch
@@ -177,19 +214,7 @@ def cutmix(x:Tensor, # a batch of images N x C x H x W (normalised or not)
            generator:torch.Generator=None, # CPU generator (default: torch's global RNG)
           )->tuple: # (x_mixed, y_a, y_b, lam): loss = lam * CE(out, y_a) + (1 - lam) * CE(out, y_b)
     "CutMix: with probability `p`, paste a random box from a permuted batch; `lam` is the exact unpasted fraction."
-    if p <= 0 or float(torch.rand(1, generator=generator)) >= p: return x, y, y, 1.0
-    seed = int(torch.randint(0, 2**62, (1,), generator=generator))
-    lam = float(np.random.default_rng(seed).beta(beta, beta))
-    h, w = x.shape[-2:]
-    r = math.sqrt(1 - lam)
-    ch, cw = int(h * r), int(w * r)
-    cy, cx = int(torch.randint(h, (1,), generator=generator)), int(torch.randint(w, (1,), generator=generator))
-    y1, y2 = max(cy - ch // 2, 0), min(cy + ch // 2, h)
-    x1, x2 = max(cx - cw // 2, 0), min(cx + cw // 2, w)
-    perm = torch.randperm(len(x), generator=generator).to(x.device)
-    mixed = x.clone()
-    mixed[:, :, y1:y2, x1:x2] = x[perm, :, y1:y2, x1:x2]
-    return mixed, y, y[perm], 1 - (y2 - y1) * (x2 - x1) / (h * w)
+    return cutmix_apply(x, y, cutmix_draw(len(x), x.shape[-2:], p, beta, generator))
 
 # %% ../nbs/02_augment.ipynb #4eefffb5
 def cutmix_loss(out:Tensor, # logits N x K

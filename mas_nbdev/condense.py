@@ -14,7 +14,8 @@ from torch import nn, Tensor
 from .data import ImageData, ClassSampler, get_dataset, from_tensors
 from .models import net_spec, make_net
 from .augment import DSA
-from .train import sgd, train_epoch
+from .train import sgd, train_epoch, out_of_memory
+from .data import ship, place_data
 from .pretrain import ModelPool, pretrain_pool, atomic_save
 from .perturb import perturb
 from .evaluate import evaluate, evaluate_random
@@ -27,9 +28,9 @@ from fastcore.meta import delegates
 # %% auto #0
 __all__ = ['METHODS', 'PRESETS', 'PRECISIONS', 'LR_IMG_RULES', 'MIN_PIXEL_CHANGE', 'main', 'network_source', 'condense_settings',
            'eval_settings', 'presets_table', 'match_step', 'inner_step', 'seed_everything', 'rng_state',
-           'set_rng_state', 'kept_rng', 'deterministic_algorithms', 'check_backend', 'check_writable', 'check_args',
-           'check_run', 'CheckpointInUse', 'lock_checkpoint', 'release_checkpoint', 'pixel_change', 'nonfinite_error',
-           'finish_run', 'condense', 'condense_and_compare', 'save_synset']
+           'set_rng_state', 'kept_rng', 'check_cublas_workspace', 'deterministic_algorithms', 'check_backend',
+           'check_writable', 'check_args', 'check_run', 'CheckpointInUse', 'lock_checkpoint', 'release_checkpoint',
+           'pixel_change', 'nonfinite_error', 'finish_run', 'condense', 'condense_and_compare', 'save_synset']
 
 # %% ../nbs/07_condense.ipynb #7ef3dfba
 METHODS = {
@@ -190,8 +191,17 @@ def _draw_class(c:int, sampler:ClassSampler, syn:SyntheticSet, g:torch.Generator
     "Class `c`'s draws for one matching step, from its own generator: real indices, decoded-image subset (or None), augmentation."
     real_idx = sampler.sample_indices(c, s['batch_real'])
     n_dec = syn.ipc * syn.factor ** 2
-    sub = torch.randperm(n_dec, generator=g)[:s['batch_syn_max']] if n_dec > s['batch_syn_max'] else None
+    sub = torch.randperm(n_dec, generator=g, device='cpu')[:s['batch_syn_max']] if n_dec > s['batch_syn_max'] else None
     return real_idx, sub, aug.draw(1, g)
+
+def _ship_draws(draws:list, classes:list, device:torch.device, data_device:torch.device)->tuple:
+    "A step's draws on `device` in one copy (real indices go where the real images are), with the classes and geometric ops as tensors."
+    on = data_device == device
+    geo = None if draws[0][2][1] is None else torch.tensor([d[2][1] for d in draws])
+    flat = [t for r, sub, (u, _) in draws for t in (r if on else None, sub, u)]
+    moved = ship(flat + [torch.tensor(classes), geo], device)
+    out = [(moved[3 * j] if on else r, moved[3 * j + 1], (moved[3 * j + 2], g)) for j, (r, _, (_, g)) in enumerate(draws)]
+    return out, moved[-2], moved[-1]
 
 def _match_loop(syn, net, img_opt, train, draws, classes, aug, s)->Tensor:
     "The reference: one class at a time, as the authors' code does."
@@ -201,23 +211,22 @@ def _match_loop(syn, net, img_opt, train, draws, classes, aug, s)->Tensor:
         stored = syn.images[class_rows([c], syn.ipc)].detach().requires_grad_()
         dec = decode(stored, syn.factor)
         with _autocast(s, dec.device):
-            loss = match_loss(net, train.batch(real_idx.to(train.device)), dec if sub is None else dec[sub.to(dec.device)], c,
+            loss = match_loss(net, train.batch(real_idx, dec.device), dec if sub is None else dec[sub], c,
                               lambda x: aug.apply(x, u, geo), s['metric'], s['bias'], s['fc'])
         img_opt.step([c], torch.autograd.grad(loss, stored)[0])
         losses.append(loss.detach())
     return torch.stack(losses)
 
 # %% ../nbs/07_condense.ipynb #51dfc095
-def _match_chunk(syn, net, train, draws, classes, aug, s)->tuple:
+def _match_chunk(syn, net, train, draws, classes, aug, s, class_t, geo)->tuple:
     "Losses of a contiguous run of classes in one batched pass, and the gradient of their stored images."
     stored = syn.images[class_rows(classes, syn.ipc)].detach().requires_grad_()
     dec = decode(stored, syn.factor).unflatten(0, (len(classes), -1))                      # k x ipc*f^2 x C x H x W
-    if draws[0][1] is not None: dec = torch.stack([d[sub.to(d.device)] for d, (_, sub, _) in zip(dec, draws)])
-    real = train.batch(torch.stack([r for r, _, _ in draws]).to(train.device))             # k x batch_real x C x H x W
+    if draws[0][1] is not None: dec = torch.stack([d[sub] for d, (_, sub, _) in zip(dec, draws)])
+    real = train.batch(torch.stack([r for r, _, _ in draws]), dec.device)                  # k x batch_real x C x H x W
     u = torch.cat([d[2][0] for d in draws])
-    geo = None if draws[0][2][1] is None else torch.tensor([d[2][1] for d in draws])
     with _autocast(s, dec.device):
-        losses = match_losses(net, real, dec, torch.tensor(classes, device=dec.device), aug, (u, geo), s['metric'], s['bias'], s['fc'])
+        losses = match_losses(net, real, dec, class_t, aug, (u, geo), s['metric'], s['bias'], s['fc'])
     return losses.detach(), torch.autograd.grad(losses.sum(), stored)[0]
 
 def match_step(syn:SyntheticSet, # the synthetic set being learned
@@ -225,26 +234,29 @@ def match_step(syn:SyntheticSet, # the synthetic set being learned
                img_opt:ClassMomentumSGD, # the optimiser of the stored images
                sampler:ClassSampler, # real images by class, one generator per class
                gens:list, # the per-class generators
-               train:ImageData, # real training data
+               train:ImageData, # real training data (on the device, or in host memory)
                aug:DSA, # siamese DSA for matching
                s:dict, # the run's settings
                classes:list=None, # the classes to update (a contiguous run; default: all)
                batched:bool=False, # one batched pass instead of the per-class loop
                chunk:int=None, # classes per batched pass (None: all)
-              )->tuple: # (matching losses of `classes`, the chunk size used)
+              )->tuple: # (matching losses of `classes`, the chunk size used: smaller than asked after running out of memory)
     "The synthetic half of an inner step: each class's images take one step along the gradient of its matching loss."
     classes = list(range(syn.num_classes) if classes is None else classes)
     draws = [_draw_class(c, sampler, syn, gens[c], aug, s) for c in classes]
+    draws, class_t, geo = _ship_draws(draws, classes, syn.images.device, train.device)   # one copy to the GPU for the whole step
     if not batched: return _match_loop(syn, net, img_opt, train, draws, classes, aug, s), None
     img_opt.before(classes)
-    chunk = min(chunk or len(classes), len(classes))
+    chunk, failed = min(chunk or len(classes), len(classes)), False
     while True:
+        if failed and syn.images.is_cuda: torch.cuda.empty_cache()   # here: inside `except`, the failed pass's tensors are still held
         try:
-            parts = [_match_chunk(syn, net, train, draws[i:i + chunk], classes[i:i + chunk], aug, s) for i in range(0, len(classes), chunk)]
+            parts = [_match_chunk(syn, net, train, draws[i:i + chunk], classes[i:i + chunk], aug, s, class_t[i:i + chunk],
+                                  None if geo is None else geo[i:i + chunk]) for i in range(0, len(classes), chunk)]
             break
-        except torch.OutOfMemoryError:
-            if chunk == 1: raise
-            chunk = (chunk + 1) // 2; torch.cuda.empty_cache()
+        except RuntimeError as e:   # torch.OutOfMemoryError is one; so are allocations failing inside cuDNN and cuBLAS
+            if not out_of_memory(e) or chunk == 1: raise
+            chunk, failed = (chunk + 1) // 2, True
     img_opt.step(classes, torch.cat([g for _, g in parts]))
     return torch.cat([l for l, _ in parts]), chunk
 
@@ -279,18 +291,16 @@ def inner_step(syn:SyntheticSet, # the synthetic set being learned
 
 # %% ../nbs/07_condense.ipynb #0c7efbe8
 def seed_everything(seed:int):
-    "Seed Python's, NumPy's and torch's (CPU and CUDA) generators."
+    "Seed Python's, NumPy's and torch's generators."
     random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
 
 def rng_state()->dict:
-    "The states of all global generators."
-    return dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state(),
-                cuda=torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [])
+    "The states of the global generators the library draws from: Python's, NumPy's and torch's CPU generator."
+    return dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state())
 
 def set_rng_state(state:dict):
-    "Restore the generators' states saved by `rng_state`."
-    random.setstate(state['python']); np.random.set_state(state['numpy']); torch.set_rng_state(state['torch'])
-    if state['cuda'] and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state['cuda'])
+    "Restore the generators' states saved by `rng_state` (CUDA states in files of earlier versions are not used, and ignored)."
+    random.setstate(state['python']); np.random.set_state(state['numpy']); torch.set_rng_state(state['torch'].cpu())
 
 class kept_rng:
     "Context manager: whatever runs inside leaves the global generators as it found them."
@@ -298,7 +308,7 @@ class kept_rng:
     def __exit__(self, *exc): set_rng_state(self.state)
 
 # %% ../nbs/07_condense.ipynb #476dd071
-_RESUMABLE = {'iterations', 'lr_img', 'eval_epochs', 'eval_repeats'}   # the settings that may differ when resuming
+_RESUMABLE = {'iterations', 'lr_img', 'eval_epochs', 'eval_repeats', 'data_placement'}   # the settings that may differ when resuming
 
 def _check_resume(saved:dict, wanted:dict, path):
     "Raise when the checkpoint at `path` was made with settings other than `wanted`."
@@ -320,6 +330,21 @@ def _flops_of(fn):
     return out, counter.get_total_flops()
 
 # %% ../nbs/07_condense.ipynb #f7473fa4
+_CUBLAS_OK = (':4096:8', ':16:8')   # the workspace settings for which cuBLAS is deterministic
+
+def check_cublas_workspace():
+    "Refuse a deterministic run whose cuBLAS workspace setting is not a reproducible one; warn when it came too late to count."
+    import mas_nbdev
+    value = os.environ.get('CUBLAS_WORKSPACE_CONFIG')
+    if value not in _CUBLAS_OK:
+        raise ValueError(f"deterministic=True needs CUBLAS_WORKSPACE_CONFIG=:4096:8 (or :16:8), but it is {value!r}. cuBLAS reads it "
+                         "once per process, at its first call: start the process with CUBLAS_WORKSPACE_CONFIG=:4096:8 in its "
+                         "environment (or unset it, and mas_nbdev sets it when imported).")
+    if mas_nbdev._CUBLAS_LATE and not mas_nbdev._CUBLAS_PRESET:
+        warnings.warn("deterministic=True: CUDA had run before mas_nbdev was imported, so cuBLAS may have read its workspace "
+                      "setting before the library set CUBLAS_WORKSPACE_CONFIG=:4096:8; for bit-exact runs, import mas_nbdev "
+                      "before any CUDA work, or start the process with that variable set.")
+
 class deterministic_algorithms:
     "Context manager: with `on`, torch's and cuDNN's deterministic algorithms for what runs inside; the previous settings come back on exit."
     def __init__(self, on:bool=True, # False: change nothing
@@ -329,19 +354,18 @@ class deterministic_algorithms:
 
     def __enter__(self):
         if not self.on: return self
+        check_cublas_workspace()
         self.saved = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
-                      torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark, os.environ.get('CUBLAS_WORKSPACE_CONFIG'))
-        os.environ.setdefault('CUBLAS_WORKSPACE_CONFIG', ':4096:8')   # cuBLAS's reproducible workspace, which torch requires
+                      torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark)
         torch.use_deterministic_algorithms(True)
         torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
         return self
 
     def __exit__(self, *exc):
         if not self.on: return
-        enabled, warn_only, cudnn_deterministic, benchmark, cublas = self.saved
+        enabled, warn_only, cudnn_deterministic, benchmark = self.saved
         torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
         torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = cudnn_deterministic, benchmark
-        if cublas is None: os.environ.pop('CUBLAS_WORKSPACE_CONFIG', None)
 
 _RESAMPLED = ('scale', 'rotate')   # DSA ops that go through grid_sample
 
@@ -356,9 +380,13 @@ def check_backend(s:dict, # the run's settings
             f"deterministic=True on CUDA cannot differentiate the matching strategy {s['strategy']!r}: {' and '.join(warps)} resample "
             "with grid_sample, whose gradient has no deterministic CUDA kernel; drop them from strategy= (the published matching "
             "strategy is 'color_crop_cutout'), or pass deterministic=False.")
-    if s['precision'] == 'bf16' and device.type == 'cuda' and not torch.cuda.is_bf16_supported():
-        raise ValueError(f"precision='bf16' needs a GPU with bfloat16 (compute capability 8.0 or newer: A100, H100, RTX 30xx, ...); "
-                         f"{torch.cuda.get_device_name(device)} has none: use precision='fp32'.")
+    if s['precision'] == 'bf16' and device.type == 'cuda':
+        # not torch.cuda.is_bf16_supported(): it counts emulation (True on a T4), and it asks about the current GPU, not `device`
+        cc = torch.cuda.get_device_capability(device)
+        if cc < (8, 0):
+            raise ValueError(f"precision='bf16' needs a GPU with bfloat16 units (compute capability 8.0 or newer: A100, L4, H100, "
+                             f"RTX 30xx, ...); {torch.cuda.get_device_name(device)} ({device}) has compute capability "
+                             f"{cc[0]}.{cc[1]}, where torch would only emulate it, slowly: use precision='fp32'.")
 
 # %% ../nbs/07_condense.ipynb #23f2675f
 import numbers, tempfile
@@ -581,19 +609,24 @@ def _train_flops_per_epoch(train, spec, s, device):
     return flops * math.ceil(len(train) / s['net_batch'])
 
 # %% ../nbs/07_condense.ipynb #e9e655c7
-def _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides)->tuple:
-    "Data, complete settings, the network spec and the process's share of the classes."
+def _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides, deterministic=False)->tuple:
+    "Data (placed on the device when it fits), complete settings and the network spec, everything checked before any data reaches the device."
     name, train, test = _as_train_test(dataset, overrides.get('root', 'data'), overrides.get('download', False), overrides.get('im_size'))
     s = condense_settings(name, ipc, method, iterations, inner_loop, seed, **overrides)
     s['data_shape'] = tuple(train.images.shape)
     s = check_run(train, test, s, eval_at)   # data and settings against each other; adds the data's fingerprint
     _check_init(train, ipc, s['factor'], s['init'])
-    return name, train.to(device), test, s, _spec_from_settings(train, s)
+    check_backend(s, device, deterministic)
+    train, s['data_placement'] = place_data(train, device)
+    if s['data_placement'] == 'host' and _rank() == 0:
+        print(f"{name}: the training images ({train.images.nbytes / 1e9:.1f} GB) stay in host memory, as they take more than half "
+              f"of {device}'s free memory; every batch is copied to the GPU as it is drawn.")
+    return name, train, test, s, _spec_from_settings(train, s)
 
 def _resume(checkpoint, s:dict, device)->dict:
     "The checkpoint's contents when `checkpoint` exists and matches the settings `s`, else None."
     if not checkpoint or not Path(checkpoint).exists(): return None
-    saved = read_checkpoint(checkpoint, device)
+    saved = read_checkpoint(checkpoint)   # on the CPU: generator states and sampler orders stay there; images are copied in place
     _check_resume({k: v for k, v in saved['settings'].items() if k not in ('pool_seconds', 'pool_flops')}, s, checkpoint)
     if saved['iteration'] > s['iterations']:
         raise ValueError(f"checkpoint {str(checkpoint)!r} has {saved['iteration']} iterations done, more than the "
@@ -611,13 +644,21 @@ def _loop_state(syn:SyntheticSet, img_opt, sampler, gens, part)->dict:
 
 def _restore_loop_state(saved:dict, syn:SyntheticSet, img_opt, sampler, gens):
     "Put a run back in the state `_loop_state` recorded (whatever the number of processes that wrote it)."
-    with torch.no_grad(): syn.images.copy_(saved['images'])
+    with torch.no_grad(): syn.images.copy_(saved['images'])   # CPU -> the run's device
     img_opt.load_state_dict({'buf': saved['img_buf']}); sampler.load_state_dict(saved['sampler'])
     for g, state in zip(gens, saved['class_rng']): g.set_state(state)
     syn.iteration, syn.history = saved['iteration'], saved['history']
     set_rng_state(saved['rng'])
 
 # %% ../nbs/07_condense.ipynb #f8461207
+def _evaluate_shared(x, y, test, s, spec, device, seed, part)->dict:
+    "The test accuracy of the decoded set `x, y`: repeat r (seed + r) runs on process r mod W, so no process idles while one evaluates."
+    kw = eval_settings(s); n = kw.pop('repeats')
+    def repeat(r):
+        with kept_rng(): return evaluate(x, y, test, **kw, repeats=1, spec=spec, device=device, seed=seed + r).accs[0]
+    accs = part.shared(repeat, n)
+    return dict(acc=float(np.mean(accs)), acc_std=float(np.std(accs)))
+
 def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
     "One outer iteration (network, `inner_loop` inner steps, clamp); returns its history record."
     t0, times = time.perf_counter(), dict(match=0., net=0., comm=0.)
@@ -628,7 +669,10 @@ def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
                               s, part.classes, st['batched'], st['chunk'], part.broadcast_params, times)
     losses = []
     for k in range(s['inner_loop']):
-        if st['flops_step'] is None: (l, st['chunk']), st['flops_step'] = _flops_of(step)
+        if st['flops_step'] is None:   # counted once, on a step that ran at its chunk size (failed attempts would count too)
+            asked = st['chunk']
+            (l, st['chunk']), flops = _flops_of(step)
+            if st['chunk'] is None or st['chunk'] >= min(asked or len(part.classes), len(part.classes)): st['flops_step'] = flops
         else: l, st['chunk'] = step()
         losses.append(l)
     with torch.no_grad(): st['syn'].images.clamp_(0, 1)
@@ -636,8 +680,9 @@ def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
     loss = part.mean_over_classes(torch.stack(losses).mean(0), syn.num_classes)
     own = class_rows(part.classes, syn.ipc)   # mean |change| of the stored pixels, over all classes
     change = part.mean_over_classes(pixel_change(before[own], syn.images[own], syn.ipc), syn.num_classes)
-    if syn.images.device.type == 'cuda': torch.cuda.synchronize()
-    return dict(iteration=it + 1, loss=loss, seconds=time.perf_counter() - t0, flops=st['flops_step'] * s['inner_loop'], pixel_change=change,
+    if syn.images.device.type == 'cuda': torch.cuda.synchronize(syn.images.device)
+    flops = None if st['flops_step'] is None else st['flops_step'] * s['inner_loop']   # None: every step of it ran out of memory once
+    return dict(iteration=it + 1, loss=loss, seconds=time.perf_counter() - t0, flops=flops, pixel_change=change, class_chunk=st['chunk'],
                 **{f'seconds_{k}': v for k, v in times.items()})
 
 # %% ../nbs/07_condense.ipynb #954bff9c
@@ -675,8 +720,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
               batched, class_chunk, deterministic, part, overrides)->SyntheticSet:
     ipc, iterations, inner_loop, eval_at, device = check_args(ipc, iterations, inner_loop, eval_at, device, checkpoint,
                                                               checkpoint_every, overrides.get('pool'))   # before any work
-    name, train, test, s, spec = _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides)
-    check_backend(s, device, deterministic)
+    name, train, test, s, spec = _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides, deterministic)
     part.assign(train.num_classes, checkpoint)
     lock = lock_checkpoint(checkpoint) if part.is_main else None   # one run per checkpoint; stale temporary files removed
     saved = _resume(checkpoint, s, device)
@@ -685,6 +729,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         pool, s['pool_seconds'], s['pool_flops'] = part.from_main(lambda: _get_pool(overrides.get('pool'), method, train, test, spec, s, device))
         seed_everything(seed)
     images, labels = init_images(train, ipc, s['factor'], s['init'], generator=torch.Generator().manual_seed(seed))
+    images, labels = images.to(device), labels.to(device)   # no-ops unless the real data stayed in host memory
     syn = SyntheticSet(images, labels, train.num_classes, ipc, s['factor'], train.mean, train.std, name, s)
     gens = class_generators(seed, train.num_classes)
     st = dict(syn=syn, img_opt=ClassMomentumSGD(syn.images, ipc, s['lr_img'], s['mom_img']), sampler=ClassSampler(train, gens),
@@ -708,11 +753,11 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         syn.iteration = it + 1
         if it + 1 in eval_at:
             x, y = decode(part.gather_rows(syn.images, ipc), s['factor']), syn.labels.repeat_interleave(s['factor'] ** 2)
-            def ev():
-                with kept_rng(): r = evaluate(x, y, test, **eval_settings(s), spec=spec, device=device, seed=seed)
-                return dict(acc=r.mean, acc_std=r.std)
-            record.update(part.from_main(ev))
+            record.update(_evaluate_shared(x, y, test, s, spec, device, seed, part))
         syn.history.append(record)
+        if st['flops_step'] is not None:   # iterations that ended before a step could be counted get the count now
+            for r in syn.history:
+                if r['flops'] is None: r['flops'] = st['flops_step'] * s['inner_loop']
         if progress: its.comment = f"loss {record['loss']:.4g}" + (f", acc {record['acc']:.1f}%" if 'acc' in record else '')
         if checkpoint and (syn.iteration % checkpoint_every == 0 or syn.iteration == s['iterations']): save()
     with torch.no_grad(): syn.images.copy_(part.gather_rows(syn.images, ipc))

@@ -16,7 +16,7 @@ from torch import Tensor
 # %% auto #0
 __all__ = ['DATASETS', 'IMAGENET_SUBSETS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'to_float', 'ImageData', 'from_tensors',
            'data_fingerprint', 'from_dataset', 'digits_data', 'load_torchvision', 'get_dataset', 'imagenet_classes',
-           'load_imagenet', 'ClassSampler']
+           'load_imagenet', 'ClassSampler', 'ship', 'fits_on', 'place_data']
 
 # %% ../nbs/00_data.ipynb #2ba47589
 def _int_labels(labels)->Tensor:
@@ -109,7 +109,9 @@ class ImageData:
               device=None, # where the batch goes (default: where the images are)
              )->Tensor: # float images in [0, 1]
         "The images at `idx` as float in [0, 1] on `device`: uint8 images are converted one batch at a time."
-        return to_float(self.images[idx].to(device if device is not None else self.device))
+        x = self.images[idx]
+        if device is not None and torch.device(device) != x.device: x = ship([x], device)[0]   # from host memory: pinned, one copy
+        return to_float(x)
     def class_indices(self, c:int)->Tensor:
         "Indices of the images of class `c`."
         return torch.nonzero(self.labels == c).flatten()
@@ -306,12 +308,34 @@ class _ImageFiles(torch.utils.data.Dataset):
         with Image.open(self.files[i]) as im:
             return pil_to_tensor(center_crop(resize(im.convert('RGB'), self.size), self.size))
 
+def _decode_into(images, files:list, size:int, workers:int):
+    "Decode `files` into `images` (a uint8 tensor or array, N x 3 x size x size), 64 at a time."
+    loader = torch.utils.data.DataLoader(_ImageFiles(files, size), batch_size=64, num_workers=workers)
+    i = 0
+    for xb in loader: images[i:i + len(xb)] = xb.numpy() if isinstance(images, np.ndarray) else xb; i += len(xb)
+    return images
+
+def _cached_decode(files:list, size:int, workers:int, folder:Path, tag:str)->Tensor:
+    "The decoded images memory-mapped from a uint8 `.npy` file in `folder`, decoded into it the first time (named by a hash of the files)."
+    key = hashlib.sha256('\n'.join(f"{f}\t{f.stat().st_size}\t{f.stat().st_mtime_ns}" for f in files).encode()).hexdigest()[:16]
+    path = folder/f'{tag}_{size}px_{key}.npy'
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder/f'.{path.name}.{os.getpid()}.mas_nbdev.tmp'
+        try:
+            arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), 3, size, size))
+            _decode_into(arr, files, size, workers); arr.flush(); del arr
+            os.replace(tmp, path)   # complete or absent: a decode killed half-way leaves no cache behind
+        finally: tmp.unlink(missing_ok=True)
+    return torch.from_numpy(np.load(path, mmap_mode='c'))   # copy-on-write pages: nothing ever writes back to the file
+
 def load_imagenet(root:str, # folder holding train/ and val/, one sub-folder per WordNet id
                   classes=10, # 10 or 100 (the authors' subsets), or a list of WordNet ids
                   split:str='train', # 'train' or 'val'
                   size:int=224, # shorter side resized to this, then centre-cropped to size x size
                   workers:int=0, # processes decoding images (0: in this process)
                   name:str=None, # dataset name (default: 'imagenet10' / 'imagenet100' / 'imagenet')
+                  cache:bool|str|Path=False, # True or a folder: decode once into a uint8 file there (True: root/.mas_nbdev_cache) and memory-map it
                  )->ImageData: # uint8 images
     "One split of an ImageNet subset read from a folder tree, held as uint8."
     wnids = imagenet_classes(classes) if isinstance(classes, int) else list(classes)
@@ -326,10 +350,8 @@ def load_imagenet(root:str, # folder holding train/ and val/, one sub-folder per
         if not fs: raise FileNotFoundError(f"no images of class {wnid} (index {c}) in {str(folder/wnid)!r}; "
                                            f"{split}/ needs a folder of images for each of the {len(wnids)} classes.")
         files += fs; labels += [c] * len(fs)
-    images = torch.empty(len(files), 3, size, size, dtype=torch.uint8)
-    loader = torch.utils.data.DataLoader(_ImageFiles(files, size), batch_size=64, num_workers=workers)
-    i = 0
-    for xb in loader: images[i:i + len(xb)] = xb; i += len(xb)
+    if cache: images = _cached_decode(files, size, workers, Path(root)/'.mas_nbdev_cache' if cache is True else Path(cache), f'{name}_{split}')
+    else: images = _decode_into(torch.empty(len(files), 3, size, size, dtype=torch.uint8), files, size, workers)
     return ImageData(images, torch.tensor(labels), len(wnids), IMAGENET_MEAN, IMAGENET_STD, name, wnids)
 
 # %% ../nbs/00_data.ipynb #7c3ca11e
@@ -353,7 +375,7 @@ class ClassSampler:
         while n > 0:
             if self.pos[c] >= len(self.order[c]):
                 idx = self.indices[c]
-                self.order[c], self.pos[c] = idx[torch.randperm(len(idx), generator=g)], 0
+                self.order[c], self.pos[c] = idx[torch.randperm(len(idx), generator=g, device='cpu')], 0
             k = min(n, len(self.order[c]) - self.pos[c])
             taken.append(self.order[c][self.pos[c]:self.pos[c] + k])
             self.pos[c] += k; n -= k
@@ -365,3 +387,41 @@ class ClassSampler:
 
     def state_dict(self)->dict: return {'order': self.order, 'pos': list(self.pos)}
     def load_state_dict(self, state:dict): self.order, self.pos = list(state['order']), list(state['pos'])
+
+# %% ../nbs/00_data.ipynb #5802b940
+def ship(tensors:list, # CPU tensors of any dtypes and shapes (None entries pass through)
+         device:str|torch.device, # where they are needed
+        )->list: # the same tensors on `device` (the tensors themselves when `device` is the CPU)
+    "Move CPU tensors to `device` in one copy: packed into one pinned byte buffer, copied without blocking, unpacked as views."
+    device = torch.device(device)
+    if device.type == 'cpu': return list(tensors)
+    parts, spans, at = [], [], 0
+    for t in tensors:
+        if t is None: spans.append(None); continue
+        b = t.detach().contiguous().reshape(-1).view(torch.uint8)
+        pad = -at % 8   # every piece starts on an 8-byte boundary, so that it can be viewed as its own dtype
+        if pad: parts.append(torch.zeros(pad, dtype=torch.uint8)); at += pad
+        parts.append(b); spans.append((at, b.numel())); at += b.numel()
+    if not parts: return list(tensors)
+    buf = torch.cat(parts)
+    if device.type == 'cuda': buf = buf.pin_memory()
+    buf = buf.to(device, non_blocking=True)
+    return [None if sp is None else buf[sp[0]:sp[0] + sp[1]].view(t.dtype).view(t.shape) for t, sp in zip(tensors, spans)]
+
+# %% ../nbs/00_data.ipynb #5b935a85
+def fits_on(images:Tensor, # a set of images
+            device:str|torch.device, # where they would go
+            max_fraction:float=0.5, # the largest share of the device's free memory they may take
+           )->bool:
+    "Whether `images` may move to `device`: always for the CPU and for images already there; on a GPU, when they fit in `max_fraction` of its free memory."
+    device = torch.device(device)
+    if device.type != 'cuda' or images.device == device: return True
+    return images.nbytes <= max_fraction * torch.cuda.mem_get_info(device)[0]
+
+def place_data(data:ImageData, # the training data
+               device:str|torch.device, # where the run computes
+               max_fraction:float=0.5, # the largest share of the device's free memory the data may take
+              )->tuple: # (data on `device` or where it was, 'device' or 'host')
+    "Put `data` on `device` when it fits in `max_fraction` of the device's free memory; else keep it in host memory."
+    if fits_on(data.images, device, max_fraction): return data.to(device), 'device'
+    return data, 'host'

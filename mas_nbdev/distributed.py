@@ -12,7 +12,7 @@ from torch import nn, Tensor
 from .synthetic import class_rows
 
 # %% auto #0
-__all__ = ['Partition', 'partition']
+__all__ = ['Partition', 'process_device', 'partition']
 
 # %% ../nbs/10_distributed.ipynb #6bac8f40
 def _rank()->int:
@@ -26,8 +26,9 @@ class Partition:
                  world:int=1, # number of processes
                  device:str|torch.device=None, # this process's device
                  owns_group:bool=False, # whether `close` should end the process group
+                 wait_group=None, # the process group of one-off waits (pool, evaluation): gloo, with a long timeout
                 ):
-        self.rank, self.world, self.owns_group, self.classes = rank, world, owns_group, None
+        self.rank, self.world, self.owns_group, self.classes, self.wait_group = rank, world, owns_group, None, wait_group
         self.device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))
 
     @property
@@ -84,18 +85,34 @@ class Partition:
             for t, v in zip(tensors, flat.split([t.numel() for t in tensors])): t.copy_(v.view_as(t))
 
     def from_main(self, fn:callable):
-        "`fn()` computed by process 0 and sent to all (an exception on process 0 is raised on every process)."
+        "`fn()` computed by process 0 and sent to all (an exception on process 0 is raised on every process); the others wait without a time limit."
         if self.world == 1: return fn()
         box = [None]
         if self.is_main:
             try: box = [('ok', fn())]
             except Exception as e: box = [('error', f"{type(e).__name__}: {e}")]; err = e
-        dist.broadcast_object_list(box, 0)
+        dist.broadcast_object_list(box, 0, group=self.wait_group)
         status, value = box[0]
         if status == 'error':
             if self.is_main: raise err
             raise RuntimeError(f"process 0 failed: {value}")
         return value
+
+    def shared(self, fn:callable, # fn(i) computes item i
+               n:int, # the number of items
+              )->list: # [fn(0), ..., fn(n-1)], on every process
+        "Items `0..n-1` computed in parallel, item `i` by process `i mod W`, and gathered on every process (an exception anywhere is raised everywhere)."
+        mine = {}
+        try: mine = {i: ('ok', fn(i)) for i in range(self.rank, n, self.world)}
+        except Exception as e: mine = {-1: ('error', f"process {self.rank}: {type(e).__name__}: {e}")}; err = e
+        if self.world == 1: parts = [mine]
+        else: parts = [None] * self.world; dist.all_gather_object(parts, mine, group=self.wait_group)
+        errors = [v for part in parts for v in part.values() if v[0] == 'error']
+        if errors:
+            if -1 in mine: raise err
+            raise RuntimeError(errors[0][1])
+        done = {i: v for part in parts for i, (_, v) in part.items()}
+        return [done[i] for i in range(n)]
 
     def guard(self, fn:callable, checkpoint:str=None, done:int=0):
         "Run one step of the loop; in a distributed run, turn a failed collective into an error that says what to do."
@@ -116,22 +133,36 @@ class Partition:
     def __repr__(self): return f"Partition(rank {self.rank} of {self.world}, classes {self.classes}, {self.device})"
 
 # %% ../nbs/10_distributed.ipynb #9d379e6b
+def process_device(device:str|torch.device=None, # the device asked for (None: CUDA when available, else CPU)
+                   local_rank:int=0, # this process's rank on its machine (torchrun's LOCAL_RANK)
+                  )->torch.device:
+    "This process's device: an index-less CUDA device is `cuda:LOCAL_RANK`, checked against the GPUs this machine has."
+    device = torch.device(device if device is not None else 'cuda' if torch.cuda.is_available() else 'cpu')
+    if device.type != 'cuda': return device
+    if device.index is None: device = torch.device('cuda', local_rank)
+    n = torch.cuda.device_count()
+    if device.index >= n:
+        raise RuntimeError(f"this process (local rank {local_rank}) would use GPU {device.index}, but this machine has {n} GPU(s): "
+                           f"start at most {n} process(es) per machine (torchrun --nproc_per_node {n}), or pass device='cpu' "
+                           "(mas_condense --device cpu) to run the processes on the CPU, with gloo.")
+    return device
+
 def partition(distributed:bool=None, # None: join a process group when run under torchrun (WORLD_SIZE > 1) or when one exists
               device:str|torch.device=None, # this process's device (default: under torchrun, cuda:LOCAL_RANK when CUDA is available, else CPU)
-              timeout:float=None, # seconds a collective may wait (default: env MAS_NBDEV_TIMEOUT, else 1800)
+              timeout:float=None, # seconds a collective of the loop may wait (default: env MAS_NBDEV_TIMEOUT, else 1800)
+              wait_timeout:float=None, # seconds processes may wait for process 0's one-off work (default: env MAS_NBDEV_WAIT_TIMEOUT, else 86400)
              )->Partition:
     "This process's `Partition`, joining the process group (NCCL on GPUs, gloo on CPU) from torchrun's environment if needed."
-    world_env = int(os.environ.get('WORLD_SIZE', 1))
+    world_env = _env_int('WORLD_SIZE', 1)
     if distributed is None: distributed = dist.is_available() and (dist.is_initialized() or world_env > 1)
     if not distributed: return Partition(device=device)
-    if device is None: device = f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if torch.cuda.is_available() else 'cpu'
-    device = torch.device(device)
+    device = process_device(device, _env_int('LOCAL_RANK', 0))
+    if device.type == 'cuda': torch.cuda.set_device(device)   # also for a group the caller made: NCCL's object collectives use the current GPU
     owns = not dist.is_initialized()
     if owns:
         missing = [k for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT') if k not in os.environ]
         if missing: raise RuntimeError(f"distributed=True needs a process group or torchrun's environment; {missing} are not set. "
                                        "Launch with torchrun (e.g. torchrun --nproc_per_node 2 -m mas_nbdev.condense ...).")
-        if device.type == 'cuda': torch.cuda.set_device(device)
         seconds = float(timeout or os.environ.get('MAS_NBDEV_TIMEOUT', 1800))
         endpoint = f"{os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}"
         try: dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', timeout=timedelta(seconds=seconds))
@@ -139,4 +170,14 @@ def partition(distributed:bool=None, # None: join a process group when run under
             raise RuntimeError(f"process {os.environ['RANK']} could not join the process group at {endpoint} within {seconds:.0f} s "
                                f"({type(e).__name__}: {str(e).splitlines()[0][:200]}); check that process 0 runs and that "
                                f"{endpoint} is reachable from this machine.") from None
-    return Partition(dist.get_rank(), dist.get_world_size(), device, owns)
+    wait = float(wait_timeout or os.environ.get('MAS_NBDEV_WAIT_TIMEOUT', 86400))
+    wait_group = dist.new_group(backend='gloo', timeout=timedelta(seconds=wait)) if dist.get_world_size() > 1 else None
+    return Partition(dist.get_rank(), dist.get_world_size(), device, owns, wait_group)
+
+def _env_int(name:str, default:int)->int:
+    "An integer environment variable, with a message that names it when it is not one."
+    v = os.environ.get(name)
+    if v is None: return default
+    try: return int(v)
+    except ValueError: raise ValueError(f"the environment variable {name}={v!r} is not an integer; torchrun sets it, so unset it "
+                                        "outside torchrun (or fix it).") from None

@@ -12,6 +12,7 @@ import numpy as np
 import torch
 from torch import Tensor
 from .data import ImageData
+from .data import place_data
 from .models import net_spec, make_net
 from .train import train_net
 
@@ -72,7 +73,7 @@ def evaluate(images:Tensor, # the (decoded) training images, N x C x H x W in [0
     "Test accuracy of fresh networks trained on `images`/`labels` with the paper's evaluation protocol."
     device, spec, start = _device(device), spec or net_spec(test), time.time()
     train = SimpleNamespace(images=images.detach().to(device), labels=labels.to(device), mean=test.mean, std=test.std)
-    test, accs, best = test.to(device), [], []
+    test, accs, best = place_data(test, device)[0], [], []
     test_at = sorted({max(1, round(k * epochs / checkpoints)) for k in range(1, checkpoints + 1)}) if checkpoints and epochs else ()
     for r in range(repeats):
         net = _seeded_net(spec, seed + r, device)
@@ -93,7 +94,7 @@ def random_subset(train:ImageData, # the real training set
     for c in range(train.num_classes):
         ci = train.class_indices(c).cpu()
         if ipc > len(ci): raise ValueError(f"class {c} has only {len(ci)} images, fewer than ipc={ipc}.")
-        idx.append(ci[torch.randperm(len(ci), generator=g)[:ipc]])
+        idx.append(ci[torch.randperm(len(ci), generator=g, device='cpu')[:ipc]])
     return train.subset(torch.cat(idx).to(train.device))
 
 # %% ../nbs/08_evaluate.ipynb #7c7ae41c

@@ -141,7 +141,7 @@ def validation_split(train:ImageData, # the training data
     g, val = torch.Generator().manual_seed(seed), []
     for c in range(train.num_classes):
         idx = torch.nonzero(train.labels.cpu() == c).flatten()
-        val.append(idx[torch.randperm(len(idx), generator=g)[:round(frac * len(idx))]])
+        val.append(idx[torch.randperm(len(idx), generator=g, device='cpu')[:round(frac * len(idx))]])
     val = torch.cat(val).sort().values
     keep = torch.ones(len(train), dtype=torch.bool); keep[val] = False
     return train.subset(torch.nonzero(keep).flatten()), train.subset(val)

@@ -21,12 +21,12 @@ def filter_normalized_direction(net:nn.Module, # the network whose parameters th
     for p in net.parameters():
         w = p.detach()
         if w.ndim > 1:
-            d = torch.randn(w.shape, generator=generator).to(w.device, w.dtype)
+            d = torch.randn(w.shape, generator=generator, device='cpu').to(w.device, w.dtype)
             scale = w.flatten(1).norm(dim=1) / (d.flatten(1).norm(dim=1) + 1e-10)
             d.mul_(scale.view(-1, *[1] * (w.ndim - 1)))
         elif keep_1d == 'weight': d = w.clone()
         elif keep_1d is True:
-            d = torch.randn(w.shape, generator=generator).to(w.device, w.dtype)
+            d = torch.randn(w.shape, generator=generator, device='cpu').to(w.device, w.dtype)
             d.mul_(w.norm() / (d.norm() + 1e-10))
         elif keep_1d is False: d = torch.zeros_like(w)
         else: raise ValueError(f"keep_1d must be False, True or 'weight', got {keep_1d!r}.")
@@ -37,8 +37,8 @@ def filter_normalized_direction(net:nn.Module, # the network whose parameters th
 def _coefficients(v_min:float, v_max:float, generator:torch.Generator=None)->tuple:
     "alpha, beta: magnitudes uniform in [v_min, v_max], independent random signs."
     if not 0 <= v_min <= v_max: raise ValueError(f"need 0 <= v_min <= v_max, got v_min={v_min}, v_max={v_max}.")
-    mag = v_min + (v_max - v_min) * torch.rand(2, generator=generator, dtype=torch.float64)
-    sign = torch.randint(0, 2, (2,), generator=generator) * 2 - 1
+    mag = v_min + (v_max - v_min) * torch.rand(2, generator=generator, dtype=torch.float64, device='cpu')
+    sign = torch.randint(0, 2, (2,), generator=generator, device='cpu') * 2 - 1
     return tuple((mag * sign).tolist())
 
 @torch.no_grad()

@@ -9,6 +9,7 @@ from pathlib import Path
 import torch
 from torch import nn, Tensor
 from .data import ImageData, data_fingerprint
+from .data import place_data
 from .models import ARCHS, net_spec, make_net
 from .augment import DSA, network_strategy
 from .train import sgd, multistep, train_epoch, accuracy
@@ -74,7 +75,7 @@ class ModelPool:
             device:str|torch.device=None, # where to put the network (default: CPU)
            )->nn.Module:
         "A fresh network with the weights of member `i` (or of a random member)."
-        if i is None: i = int(torch.randint(len(self), (1,), generator=generator))
+        if i is None: i = int(torch.randint(len(self), (1,), generator=generator, device='cpu'))
         with torch.random.fork_rng(devices=[]): net = make_net(self.spec)
         net.load_state_dict(self.states[i])
         return net.to(device)
@@ -134,7 +135,7 @@ def pretrain_pool(train:ImageData, # the real training data
     "Train `k` networks for `epochs` epochs each and return them as a `ModelPool`."
     device = torch.device(device) if device is not None else train.device
     spec = spec or net_spec(train)
-    train = train.to(device)
+    train, _ = place_data(train, device)   # a training set too large for the GPU stays in host memory
     strategy_used = network_strategy(strategy, cutmix_p)   # the rule train_epoch applies, recorded in the settings
     aug = DSA(strategy_used, train.mean, train.std, per_sample=True)
     states, accs, seeds = [], [], [seed + i for i in range(k)]
@@ -149,7 +150,7 @@ def pretrain_pool(train:ImageData, # the real training data
             train_epoch(net, train.images, train.labels, opt, aug, batch_size=batch_size, cutmix_p=cutmix_p, generator=g)
             if sched is not None: sched.step()
             if on_epoch: on_epoch(i, e + 1, net)
-        states.append(net.state_dict())
+        states.append({k: v.detach().cpu() for k, v in net.state_dict().items()})   # kept on the CPU, whatever the device
         if test is not None: accs.append(accuracy(net, test))
     settings = dict(lr=lr, momentum=momentum, weight_decay=weight_decay, batch_size=batch_size,
                     strategy=strategy_used, cutmix_p=cutmix_p, decay_epochs=decay_epochs)

@@ -165,13 +165,13 @@ def init_images(data:ImageData, # the real training data
     _check_init(data, ipc, factor, init)
     k, (c, h, w) = data.num_classes, data.images.shape[1:]
     if init == 'noise':
-        images = torch.rand(k * ipc, c, h, w, generator=generator).to(data.device)
+        images = torch.rand(k * ipc, c, h, w, generator=generator, device='cpu').to(data.device)
     else:
         per = factor ** 2 if init == 'mix' else 1
         out = []
         for cls in range(k):
             idx = data.class_indices(cls).cpu()
-            x = data.batch(idx[torch.randperm(len(idx), generator=generator)[:ipc * per]].to(data.device))
+            x = data.batch(idx[torch.randperm(len(idx), generator=generator, device='cpu')[:ipc * per]].to(data.device))
             if init == 'mix':
                 ph, pw = h // factor, w // factor
                 x = F.interpolate(x, size=(ph, pw), mode='bilinear', antialias=True, align_corners=False)
@@ -226,9 +226,8 @@ def write_checkpoint(state:dict, # plain data, tensors, numpy arrays and ModelPo
                         'payload': torch.frombuffer(bytearray(data), dtype=torch.uint8)}, path)
 
 def read_checkpoint(path:str|Path, # a file written by write_checkpoint
-                    device:str|torch.device=None, # where to put its tensors (default: CPU)
                     kind:str='checkpoint', # what the file must be: 'checkpoint' or 'synthetic set'
-                   )->dict:
+                   )->dict: # its contents, every tensor on the CPU
     "Load a file written by `write_checkpoint`, refusing other files, files that would run code, and damaged ones."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"no {kind} at {str(path)!r}.")
@@ -249,7 +248,7 @@ def read_checkpoint(path:str|Path, # a file written by write_checkpoint
     if hashlib.sha256(data).hexdigest() != outer.get('sha256'):
         raise ValueError(f"{kind} {str(path)!r} is corrupted: its checksum does not match its contents (a damaged copy or "
                          "disk); restore a good copy, or delete it to start afresh.")
-    return _from_plain(torch.load(io.BytesIO(data), map_location=device or 'cpu', weights_only=True))
+    return _from_plain(torch.load(io.BytesIO(data), map_location='cpu', weights_only=True))
 
 # %% ../nbs/06_synthetic.ipynb #d340a893
 @dataclass
@@ -278,7 +277,7 @@ class SyntheticSet:
                    )->Tensor:
         "Decoded images of class `c`, differentiable with respect to the stored images."
         x = decode(self.images[c * self.ipc:(c + 1) * self.ipc], self.factor)
-        if len(x) > max_size: x = x[torch.randperm(len(x), generator=generator)[:max_size].to(x.device)]
+        if len(x) > max_size: x = x[torch.randperm(len(x), generator=generator, device='cpu')[:max_size].to(x.device)]
         return x
 
     def as_data(self)->ImageData:
@@ -297,7 +296,9 @@ class SyntheticSet:
              device:str|torch.device=None, # where to put the images (default: CPU)
             )->SyntheticSet:
         "A synthetic set saved with `save` (any other file is refused, and never run)."
-        return cls(**read_checkpoint(path, device, kind='synthetic set'))
+        state = read_checkpoint(path, kind='synthetic set')
+        if device is not None: state['images'], state['labels'] = state['images'].to(device), state['labels'].to(device)
+        return cls(**state)
 
     def show(self, max_per_class:int=10, decoded:bool=False, size:float=1.0):
         "A labelled grid of the stored (or decoded) images, one row per class."

@@ -8,11 +8,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from torch.optim.lr_scheduler import MultiStepLR
-from .augment import DSA, cutmix, cutmix_loss, network_strategy
-from .data import ImageData, to_float
+from .augment import DSA, cutmix, cutmix_draw, cutmix_apply, cutmix_loss, network_strategy
+from .data import ImageData, to_float, ship, fits_on
+import math
 
 # %% auto #0
-__all__ = ['sgd', 'multistep', 'train_epoch', 'accuracy', 'train_net']
+__all__ = ['sgd', 'multistep', 'pass_draws', 'train_epoch', 'out_of_memory', 'eval_batch_size', 'accuracy', 'train_net']
 
 # %% ../nbs/03_train.ipynb #a5c66822
 def sgd(net:nn.Module, # the network to train
@@ -33,11 +34,27 @@ def multistep(opt:torch.optim.Optimizer, # the optimiser whose learning rate is 
 # %% ../nbs/03_train.ipynb #a3b68f4e
 def _order(n:int, k:int, generator=None)->Tensor:
     "`k` indices into `n` items: random permutations of 0..n-1, concatenated and cut at `k`."
-    return torch.cat([torch.randperm(n, generator=generator) for _ in range(-(-k // n))])[:k]
+    return torch.cat([torch.randperm(n, generator=generator, device='cpu') for _ in range(-(-k // n))])[:k]
 
-def train_epoch(net:nn.Module, # the network, on the images' device
-                images:Tensor, # training images N x C x H x W, float in [0, 1] or uint8 (converted per batch)
-                labels:Tensor, # their labels
+def pass_draws(n:int, # images in the data
+               k:int, # images in the pass
+               batch_size:int, # images per step
+               size:tuple, # (H, W) of the images, for CutMix's box
+               aug:DSA=None, # the augmentation (None: none)
+               cutmix_p:float=0.0, # probability of CutMix per batch
+               generator:torch.Generator=None, # CPU generator (default: torch's global RNG)
+              )->tuple: # (order, [augmentation draw per batch], [CutMix draw per batch]), all on the CPU
+    "Every random number of one pass, drawn on the CPU in the order the batches use them: the order, then per batch its augmentation and CutMix."
+    order, augs, mixes = _order(n, k, generator), [], []
+    for i in range(0, k, batch_size):
+        m = min(batch_size, k - i)
+        augs.append(aug.draw(m if aug.per_sample else 1, generator) if aug is not None and aug.ops else None)
+        mixes.append(cutmix_draw(m, size, cutmix_p, generator=generator) if cutmix_p > 0 else None)
+    return order, augs, mixes
+
+def train_epoch(net:nn.Module, # the network, on the device the pass computes on
+                images:Tensor, # training images N x C x H x W, float in [0, 1] or uint8 (converted per batch), on that device or in host memory
+                labels:Tensor, # their labels, where the images are
                 opt:torch.optim.Optimizer, # optimiser over `net`'s parameters
                 aug:DSA, # per-sample augmentation, which also normalises (None: images used as they are); cutout is dropped when CutMix is on
                 batch_size:int=64, # images per SGD step
@@ -51,13 +68,24 @@ def train_epoch(net:nn.Module, # the network, on the images' device
         aug = DSA(network_strategy(aug.strategy, cutmix_p), aug.mean, aug.std, per_sample=aug.per_sample)
     images, k = images.detach(), len(images) if n_data is None else n_data
     if k <= 0 or len(images) == 0: raise ValueError(f"nothing to train on: {len(images)} images, n_data={n_data}.")
-    order = _order(len(images), k, generator).to(images.device)
-    total = torch.zeros((), device=images.device)
-    for i in range(0, k, batch_size):
+    device = next(net.parameters()).device
+    order, augs, mixes = pass_draws(len(images), k, batch_size, images.shape[-2:], aug, cutmix_p, generator)
+    # the whole pass's random numbers reach the device in one copy (the order only when the images are there too)
+    on_device = images.device == device
+    moved = iter(ship([order if on_device else None, *[a[0] for a in augs if a is not None],
+                       *[m[1] for m in mixes if m is not None]], device))
+    order_moved = next(moved)
+    if on_device: order = order_moved
+    augs = [None if a is None else (next(moved), a[1]) for a in augs]
+    mixes = [None if m is None else (m[0], next(moved), m[2]) for m in mixes]
+    total = torch.zeros((), device=device)
+    for b, i in enumerate(range(0, k, batch_size)):
         idx = order[i:i + batch_size]
-        x, y = to_float(images[idx]), labels[idx]
-        if aug is not None: x = aug(x, generator=generator)
-        x, y_a, y_b, lam = cutmix(x, y, cutmix_p, generator=generator) if cutmix_p > 0 else (x, y, y, 1.0)
+        x, y = images[idx], labels[idx]
+        if not on_device: x, y = ship([x, y], device)   # data kept in host memory: the batch alone is copied
+        x = to_float(x)
+        if aug is not None: x = aug.apply(x, *augs[b]) if aug.ops else aug.normalize(x)
+        x, y_a, y_b, lam = cutmix_apply(x, y, mixes[b])
         loss = cutmix_loss(net(x), y_a, y_b, lam)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -66,19 +94,39 @@ def train_epoch(net:nn.Module, # the network, on the images' device
     return float(total) / k
 
 # %% ../nbs/03_train.ipynb #47052130
+_ALLOC_FAILED = ('CUDNN_STATUS_ALLOC_FAILED', 'CUBLAS_STATUS_ALLOC_FAILED', 'CUDA out of memory', 'CUDA error: out of memory')
+
+def out_of_memory(e:BaseException)->bool:
+    "Whether `e` is a GPU running out of memory: torch's own error, or an allocation that failed inside cuDNN or cuBLAS."
+    return isinstance(e, torch.OutOfMemoryError) or (isinstance(e, RuntimeError) and any(m in str(e) for m in _ALLOC_FAILED))
+
+def eval_batch_size(im_size:tuple, # (H, W) of the images
+                    pixels:int=2**20, # pixels per channel in one batch: 1024 images of 32 x 32
+                   )->int: # a power of two, 1 to 1024
+    "Images per forward pass when testing: 1024 at 32 x 32, fewer for larger images (16 at 224 x 224)."
+    h, w = im_size
+    return 2 ** int(math.log2(min(1024, max(1, pixels // (h * w)))))
+
 def accuracy(net:nn.Module, # the network (its device is used)
-             data, # an ImageData (or anything with images, labels, mean, std)
-             batch_size:int=1024, # images per forward pass
+             data, # an ImageData (or anything with images, labels, mean, std), on any device
+             batch_size:int=None, # images per forward pass (None: eval_batch_size of the images); halved when the GPU runs out of memory
             )->float: # top-1 accuracy in percent, 0-100
     "Top-1 accuracy (%) of `net` on `data`."
     device = next(net.parameters()).device
     norm, was_training = DSA('', data.mean, data.std), net.training
+    bs, i, failed = batch_size or eval_batch_size(data.images.shape[-2:]), 0, False
     net.eval()
     correct = torch.zeros((), dtype=torch.long, device=device)
-    with torch.no_grad():
-        for i in range(0, len(data.images), batch_size):
-            x, y = to_float(data.images[i:i + batch_size].to(device)), data.labels[i:i + batch_size].to(device)
-            correct += (net(norm(x)).argmax(1) == y).sum()
+    while i < len(data.images):
+        if failed and device.type == 'cuda': torch.cuda.empty_cache()   # here, not in `except`: the failed pass's tensors are freed by now
+        try:
+            with torch.no_grad():
+                x, y = ship([data.images[i:i + bs], data.labels[i:i + bs]], device) if data.images.device != device else (data.images[i:i + bs], data.labels[i:i + bs])
+                correct += (net(norm(to_float(x))).argmax(1) == y).sum()
+            i, failed = i + bs, False
+        except RuntimeError as e:
+            if not out_of_memory(e) or bs == 1: net.train(was_training); raise
+            bs, failed = bs // 2, True
     net.train(was_training)
     return 100 * float(correct) / len(data.images)
 
@@ -99,7 +147,7 @@ def train_net(net:nn.Module, # the network to train (its device is used)
              )->dict: # {'loss': last epoch's mean loss, 'losses': per epoch, 'test_acc': % or None, 'test_accs': {epoch: %}}
     "Train `net` on `train` for `epochs` epochs with SGD, step decay, per-sample DSA and CutMix."
     device = next(net.parameters()).device
-    images, labels = train.images.to(device), train.labels.to(device)
+    images, labels = (train.images, train.labels) if not fits_on(train.images, device) else (train.images.to(device), train.labels.to(device))
     aug = DSA(strategy, train.mean, train.std, per_sample=True)
     opt = sgd(net, lr, momentum, weight_decay)
     sched = multistep(opt, epochs) if decay else None
