@@ -278,7 +278,9 @@ def get_dataset(name:str='digits', # 'digits' (offline default), a key of DATASE
     if name in IMAGENET_SUBSETS:
         if download: raise ValueError("ImageNet cannot be downloaded automatically; pass root= the folder holding its train/ and val/.")
         n, size = IMAGENET_SUBSETS[name], im_size or 224
-        return load_imagenet(root, n, 'train', size), load_imagenet(root, n, 'val', size)
+        # decoded once into memory-mapped files (ImageNet-100 is 19.6 GB as uint8): host memory is not the limit, and the
+        # processes of a distributed run share the pages instead of holding a copy each
+        return load_imagenet(root, n, 'train', size, cache=True), load_imagenet(root, n, 'val', size, cache=True)
     if name == 'digits': pair = digits_data()
     elif name in DATASETS: pair = (load_torchvision(name, root, True, download), load_torchvision(name, root, False, download))
     else: raise ValueError(f"unknown dataset {name!r}; choose one of {['digits', *DATASETS, *IMAGENET_SUBSETS]}, "
@@ -318,9 +320,12 @@ def _decode_into(images, files:list, size:int, workers:int):
 def _cached_decode(files:list, size:int, workers:int, folder:Path, tag:str)->Tensor:
     "The decoded images memory-mapped from a uint8 `.npy` file in `folder`, decoded into it the first time (named by a hash of the files)."
     key = hashlib.sha256('\n'.join(f"{f}\t{f.stat().st_size}\t{f.stat().st_mtime_ns}" for f in files).encode()).hexdigest()[:16]
+    try: folder.mkdir(parents=True, exist_ok=True); probe = os.access(folder, os.W_OK)
+    except OSError: probe = False
+    if not probe and not (folder/f'{tag}_{size}px_{key}.npy').exists():   # a read-only copy of ImageNet: the cache goes to the user's
+        folder = Path(os.environ.get('XDG_CACHE_HOME', Path.home()/'.cache'))/'mas_nbdev'; folder.mkdir(parents=True, exist_ok=True)
     path = folder/f'{tag}_{size}px_{key}.npy'
     if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
         tmp = folder/f'.{path.name}.{os.getpid()}.mas_nbdev.tmp'
         try:
             arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), 3, size, size))
