@@ -78,9 +78,9 @@ def draws_step(device:torch.device)->str:
 def resume_step(device:torch.device)->str:
     "A run resumed from its checkpoint in the same process, against the uninterrupted run."
     with tempfile.TemporaryDirectory() as d:
-        full = condense('digits', iterations=3, device=device, **TINY)
-        condense('digits', iterations=2, checkpoint=f'{d}/run.pt', device=device, **TINY)
-        resumed = condense('digits', iterations=3, checkpoint=f'{d}/run.pt', device=device, **TINY)
+        full = condense('digits', iterations=3, device=device, **FRESH)
+        condense('digits', iterations=2, checkpoint=f'{d}/run.pt', device=device, **FRESH)
+        resumed = condense('digits', iterations=3, checkpoint=f'{d}/run.pt', device=device, **FRESH)
     diff = float((full.images - resumed.images).abs().max())
     if device.type == 'cpu': assert diff == 0, f"resume on the CPU is not exact: {diff:.1e}"
     return f"largest pixel difference, resumed vs uninterrupted: {diff:.1e}" + (" (not bit-exact without deterministic=True on a GPU)" if diff else '')
