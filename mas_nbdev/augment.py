@@ -112,12 +112,13 @@ class DSA:
                  mean:tuple=(0.5,), # per-channel mean the images are normalised with first
                  std:tuple=(0.5,), # per-channel standard deviation
                  per_sample:bool=False, # False: one draw for the whole batch (siamese); True: one draw per image
+                 single:bool=False, # True: one op per call, drawn from the strategy (upstream DSA, DM, MTT); False: all of them (IDC)
                 ):
         ops = [o for o in strategy.lower().split('_') if o] if strategy.lower() != 'none' else []
         bad = [o for o in ops if o not in _OPS]
         if bad: raise ValueError(f"unknown augmentation(s) {bad} in strategy {strategy!r}; valid ops are "
                                  f"{list(_OPS)}, joined by '_' (e.g. 'color_crop_cutout'), or '' for none.")
-        self.strategy, self.ops, self.per_sample = strategy, ops, per_sample
+        self.strategy, self.ops, self.per_sample, self.single = strategy, ops, per_sample, bool(single)
         self.geometric = [o for o in _GEOMETRIC if o in ops]
         self.mean, self.std = tuple(float(m) for m in mean), tuple(float(s) for s in std)
         if len(self.mean) != len(self.std): raise ValueError(f"mean {self.mean} and std {self.std} differ in length.")
@@ -131,25 +132,43 @@ class DSA:
 
     def draw(self, n:int=1, # independent draws: 1 for a siamese batch, len(x) for per-sample augmentation
              generator:torch.Generator=None, # CPU generator (default: torch's global RNG)
-            )->tuple: # (u, geo): n x 8 uniforms and the index of the geometric op in `self.geometric` (None without one)
+            )->tuple: # (u, geo): n x 8 uniforms and the index of the geometric op in `self.geometric` (None without one); `single`: the index of the one op in `self.ops`
         "The random numbers of one augmentation, drawn without applying it."
         u = torch.rand(n, 8, generator=generator, device='cpu')
+        if self.single: return u, (int(torch.randint(len(self.ops), (1,), generator=generator, device='cpu')) if self.ops else None)
         geo = int(torch.randint(len(self.geometric), (1,), generator=generator, device='cpu')) if self.geometric else None
         return u, geo
 
     def apply(self, x:Tensor, # images N x C x H x W, pixels in [0, 1]
               u:Tensor, # uniforms, 1 x 8 (shared by the batch) or N x 8 (one row per image)
-              geo:int|Tensor=None, # geometric op index, shared (int) or one per image (tensor of N)
+              geo:int|Tensor=None, # geometric op index (`single`: op index), shared (int) or one per image (tensor of N)
              )->Tensor: # normalised, augmented images on x's device
         "Normalise `x`, then apply the draw `(u, geo)`."
         x = self.normalize(x)
         if not self.ops: return x
         u = _on(u, x.device, x.dtype).unbind(1)
+        if self.single: return self._one(x, geo, u)
         if 'color' in self.ops: x = _contrast(_saturation(_brightness(x, u[0]), u[1]), u[2])
         if 'flip' in self.ops: x = _flip(x, u[3])
         if geo is not None: x = self._geometric(x, geo, u[4], u[5])
         if 'cutout' in self.ops: x = _cutout(x, u[6], u[7])
         return x
+
+    def _op(self, x:Tensor, name:str, u:tuple)->Tensor:
+        "The op `name` alone, with its uniforms from `u`."
+        if name == 'color': return _contrast(_saturation(_brightness(x, u[0]), u[1]), u[2])
+        if name == 'flip': return _flip(x, u[3])
+        if name == 'cutout': return _cutout(x, u[6], u[7])
+        if name == 'crop': return _shift(x, *_crop_shift(u[4], u[5], x.shape[-2:]))
+        return _warp(x, _THETA[name](u[4], u[5], x.shape[-2:]))
+
+    def _one(self, x:Tensor, op:int|Tensor, u:tuple)->Tensor:
+        "Single-op mode: op `op` (an index into `self.ops`) for the batch, or each image its own (a tensor of N indices)."
+        if isinstance(op, int): return self._op(x, self.ops[op], u)
+        op, out = _on(op, x.device), x
+        for k in op.unique().tolist():   # every op present, on all images, kept where it was drawn
+            out = torch.where((op == k).view(-1, 1, 1, 1), self._op(x, self.ops[k], u), out)
+        return out
 
     def _geometric(self, x, geo, u1, u2):
         "The geometric op `geo` (an index into `self.geometric`, one for the batch or one per image) applied to `x`."
@@ -173,7 +192,7 @@ class DSA:
         if not self.ops: return self.normalize(x)
         return self.apply(x, *self.draw(len(x) if self.per_sample else 1, generator))
 
-    def __repr__(self): return f"DSA({self.strategy!r}, per_sample={self.per_sample})"
+    def __repr__(self): return f"DSA({self.strategy!r}, per_sample={self.per_sample}" + (", single=True)" if self.single else ")")
 
 # %% ../nbs/02_augment.ipynb #77342315
 def cutmix_draw(n:int, # images in the batch

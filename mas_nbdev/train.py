@@ -65,7 +65,7 @@ def train_epoch(net:nn.Module, # the network, on the device the pass computes on
     "One pass of SGD over `n_data` random images, with per-sample augmentation and optional CutMix."
     net.train()
     if aug is not None and network_strategy(aug.strategy, cutmix_p) != aug.strategy:   # CutMix replaces cutout
-        aug = DSA(network_strategy(aug.strategy, cutmix_p), aug.mean, aug.std, per_sample=aug.per_sample)
+        aug = DSA(network_strategy(aug.strategy, cutmix_p), aug.mean, aug.std, per_sample=aug.per_sample, single=aug.single)
     images, k = images.detach(), len(images) if n_data is None else n_data
     if k <= 0 or len(images) == 0: raise ValueError(f"nothing to train on: {len(images)} images, n_data={n_data}.")
     device = next(net.parameters()).device
