@@ -18,8 +18,8 @@ from .pretrain import ModelPool, atomic_save
 
 # %% auto #0
 __all__ = ['METRICS', 'INITS', 'FILE_VERSION', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients', 'match_losses',
-           'decode', 'init_images', 'write_checkpoint', 'read_checkpoint', 'SyntheticSet', 'class_rows',
-           'ClassMomentumSGD', 'class_generators']
+           'distribution_match_loss', 'decode', 'init_images', 'write_checkpoint', 'read_checkpoint', 'SyntheticSet',
+           'class_rows', 'ClassMomentumSGD', 'class_generators']
 
 # %% ../nbs/06_synthetic.ipynb #c695a3a3
 def matched_params(net:nn.Module, # the network whose gradients are matched
@@ -36,21 +36,22 @@ def matched_params(net:nn.Module, # the network whose gradients are matched
     return params
 
 # %% ../nbs/06_synthetic.ipynb #a2ef54f9
-METRICS = ('mse', 'l1', 'cos')
+METRICS = ('mse', 'l1', 'cos', 'dc')
 
 def _layer_distance(gs:Tensor, # synthetic gradients of one parameter, k x (parameter's shape)
                     gr:Tensor, # real gradients, same shape
-                    metric:str, # 'mse', 'l1' or 'cos'
+                    metric:str, # 'mse', 'l1', 'cos' or 'dc'
                    )->Tensor: # k distances, one per leading index (per class)
     "D for one layer, for k gradient pairs at once."
     if metric == 'mse': return ((gs - gr) ** 2).flatten(1).sum(1)
     if metric == 'l1': return (gs - gr).abs().flatten(1).sum(1)
+    if metric == 'dc' and gs.ndim == 2: return gs.new_zeros(len(gs))   # DC/DSA: a 1-D parameter adds nothing
     gs, gr = (gs.flatten(2), gr.flatten(2)) if gs.ndim > 2 else (gs[:, None], gr[:, None])   # k x filters x rest
     return (1 - F.cosine_similarity(gs, gr, dim=2, eps=1e-6)).sum(1)
 
 def grad_distance(g_syn:list, # synthetic gradients, one per matched parameter
                   g_real:list, # real gradients, same shapes
-                  metric:str='mse', # 'mse', 'l1' or 'cos'
+                  metric:str='mse', # 'mse', 'l1', 'cos' or 'dc'
                  )->Tensor:
     "The distance D summed over layers (and over output filters for `cos`)."
     if metric not in METRICS: raise ValueError(f"unknown metric {metric!r}; choose one of {METRICS}.")
@@ -115,6 +116,17 @@ def match_losses(net:nn.Module, # the network theta
     with torch.no_grad(): g_real = class_gradients(net, x_real, labels, names)   # a constant target
     g_syn = class_gradients(net, x_syn, labels, names)
     return sum(_layer_distance(g_syn[n], g_real[n], metric) for n in names)
+
+# %% ../nbs/06_synthetic.ipynb #35d285dc
+def distribution_match_loss(net:nn.Module, # a network with `embed` (its parameters are not trained)
+                            real:Tensor, # real images of class c, in [0, 1]
+                            syn:Tensor, # synthetic images of class c (differentiable)
+                            aug:callable=None, # the siamese augmentation, applied to both (None: normalisation is the caller's)
+                           )->Tensor: # scalar
+    "DM's loss for one class: the squared L2 distance between the mean embeddings of the real and the synthetic images."
+    x = torch.cat([real, syn])
+    e = net.embed(aug(x) if aug is not None else x)
+    return ((e[:len(real)].mean(0) - e[len(real):].mean(0)) ** 2).sum()
 
 # %% ../nbs/06_synthetic.ipynb #2e77cb61
 def _resize_matrix(n_in:int, n_out:int, device=None)->Tensor:
