@@ -17,7 +17,8 @@ from .models import net_spec, make_net
 from .train import train_net
 
 # %% auto #0
-__all__ = ['EvalResult', 'evaluate', 'random_subset', 'evaluate_random', 'evaluate_full', 'imagenet_eval_epochs']
+__all__ = ['PROTOCOLS', 'COMMON_LR_GRID', 'EvalResult', 'evaluate', 'evaluate_protocol', 'random_subset', 'evaluate_random',
+           'evaluate_full', 'imagenet_eval_epochs']
 
 # %% ../nbs/08_evaluate.ipynb #0ee6c1da
 @dataclass
@@ -26,6 +27,8 @@ class EvalResult:
     accs:list # test top-1 accuracy (%) of each repeat
     seconds:float=None # wall-clock time of the whole evaluation
     best_accs:list=None # secondary: each repeat's best test accuracy among its checkpoints (the authors' figure)
+    protocol:str=None # the named protocol that produced it (see PROTOCOLS), when one did
+    lr:float=None # the learning rate of the evaluation networks, when a protocol chose it
     mean:float=field(init=False) # mean of accs (the primary result)
     std:float=field(init=False) # population standard deviation of accs
     best_mean:float=field(init=False) # mean of best_accs (secondary; selected on the test set)
@@ -69,6 +72,8 @@ def evaluate(images:Tensor, # the (decoded) training images, N x C x H x W in [0
              weight_decay:float=5e-4, # SGD weight decay
              verbose:bool=False, # print each repeat's accuracy as it finishes
              checkpoints:int=10, # test also after every epochs/checkpoints epochs, for the secondary best-of-checkpoints figure (0: no)
+             schedule:str='idc', # learning-rate schedule of train_net: 'idc', 'dc' or 'step'
+             single:bool=False, # one DSA op per batch (the DC/DSA/DM protocols)
             )->EvalResult:
     "Test accuracy of fresh networks trained on `images`/`labels` with the paper's evaluation protocol."
     device, spec, start = _device(device), spec or net_spec(test), time.time()
@@ -79,10 +84,43 @@ def evaluate(images:Tensor, # the (decoded) training images, N x C x H x W in [0
         net = _seeded_net(spec, seed + r, device)
         res = train_net(net, train, epochs, lr=lr, momentum=momentum, weight_decay=weight_decay, batch_size=batch_size,
                         strategy=strategy, cutmix_p=cutmix_p, test=test, generator=torch.Generator().manual_seed(seed + r),
-                        test_at=test_at)
+                        test_at=test_at, schedule=schedule, single=single)
         accs.append(res['test_acc']); best.append(max([res['test_acc'], *res['test_accs'].values()]))
         if verbose: print(f"repeat {r + 1}/{repeats}: {accs[-1]:.2f}% ({time.time() - start:.0f} s)")
     return EvalResult(accs, time.time() - start, best)
+
+# %% ../nbs/08_evaluate.ipynb #4c68b6b9
+PROTOCOLS = {
+    'idc': dict(epochs=1000, batch_size=64, lr=0.01, schedule='idc', strategy='color_crop_flip_scale_rotate', single=False, cutmix_p=0.5,
+                source="IDC (train.py): x0.2 at 2/3 and 5/6, batch 64, every DSA op, CutMix 0.5; the library's default"),
+    'dsa': dict(epochs=1000, batch_size=256, lr=0.01, schedule='dc', strategy='color_crop_cutout_flip_scale_rotate', single=True, cutmix_p=0.0,
+                source="DC/DSA (utils.py evaluate_synset): 1001 passes, x0.1 and a fresh optimiser after pass 501, batch 256, one DSA op per batch, no CutMix"),
+    'dm':  dict(epochs=1000, batch_size=256, lr=0.01, schedule='dc', strategy='color_crop_cutout_flip_scale_rotate', single=True, cutmix_p=0.0,
+                source="DM (main_DM.py evaluates with the DC/DSA utils.py evaluate_synset): as 'dsa'"),
+    'common': dict(epochs=1000, batch_size=256, lr='validation', schedule='step', strategy='color_crop_cutout_flip_scale_rotate', single=True, cutmix_p=0.0,
+                   source="DD-Ranking's hard-label setting (1000 epochs, x0.1 at 500, batch 256, DSA), the lr chosen on a validation split"),
+}
+COMMON_LR_GRID = (0.001, 0.005, 0.01, 0.05, 0.1)
+
+def evaluate_protocol(images:Tensor, # the training images of the set, N x C x H x W in [0, 1]
+                      labels:Tensor, # their labels
+                      test:ImageData, # the real test set
+                      protocol:str='idc', # a key of PROTOCOLS
+                      val:ImageData=None, # a validation split of the real training data (needed by 'common', which chooses its lr there)
+                      lr_grid:tuple=COMMON_LR_GRID, # the learning rates 'common' chooses from
+                      **kwargs, # any other argument of `evaluate` (repeats, spec, device, seed, ...), or a protocol setting to change
+                     )->EvalResult: # with `protocol` (and the chosen `lr`) recorded
+    "`evaluate` under a named protocol."
+    if protocol not in PROTOCOLS: raise ValueError(f"unknown protocol {protocol!r}; choose one of {list(PROTOCOLS)}.")
+    p = {**{k: v for k, v in PROTOCOLS[protocol].items() if k != 'source'}, **kwargs}
+    if p['lr'] == 'validation':
+        if val is None: raise ValueError(f"protocol {protocol!r} chooses its learning rate on a validation split of the real training data, "
+                                         "never on the test set: pass val= (e.g. the second part of figures.validation_split(train)).")
+        scores = {lr: evaluate(images, labels, val, **{**p, 'lr': lr, 'repeats': 1, 'checkpoints': 0}).mean for lr in lr_grid}
+        p['lr'] = max(sorted(scores), key=lambda lr: scores[lr])   # the best on validation; on a tie the smallest
+    r = evaluate(images, labels, test, **p)
+    r.protocol, r.lr = protocol, p['lr']
+    return r
 
 # %% ../nbs/08_evaluate.ipynb #9123b712
 def random_subset(train:ImageData, # the real training set

@@ -13,7 +13,8 @@ from .data import ImageData, to_float, ship, fits_on
 import math
 
 # %% auto #0
-__all__ = ['sgd', 'multistep', 'pass_draws', 'train_epoch', 'out_of_memory', 'eval_batch_size', 'accuracy', 'train_net']
+__all__ = ['SCHEDULES', 'sgd', 'multistep', 'pass_draws', 'train_epoch', 'out_of_memory', 'eval_batch_size', 'accuracy',
+           'train_net']
 
 # %% ../nbs/03_train.ipynb #a5c66822
 def sgd(net:nn.Module, # the network to train
@@ -131,32 +132,39 @@ def accuracy(net:nn.Module, # the network (its device is used)
     return 100 * float(correct) / len(data.images)
 
 # %% ../nbs/03_train.ipynb #3f213778
+SCHEDULES = ('idc', 'dc', 'step')
+
 def train_net(net:nn.Module, # the network to train (its device is used)
               train, # an ImageData (or anything with images, labels, mean, std)
-              epochs:int, # passes over the training set
+              epochs:int, # passes over the training set (schedule 'dc' makes one more, as its code does)
               lr:float=0.01, # initial learning rate
               momentum:float=0.9, # SGD momentum
               weight_decay:float=5e-4, # SGD weight decay
               batch_size:int=64, # images per step
               strategy:str='color_crop_flip_scale_rotate', # per-sample DSA strategy
               cutmix_p:float=0.5, # CutMix probability per batch
-              decay:bool=True, # lr x0.2 at 2/3 and 5/6 of training
+              decay:bool=True, # decay the learning rate by `schedule` (False: constant)
               test:ImageData=None, # optional test set, evaluated at the end
               generator:torch.Generator=None, # CPU generator for all the randomness of training
               test_at:tuple=(), # epochs after which the test accuracy is also measured (needs test)
+              schedule:str='idc', # 'idc': x0.2 at 2/3 and 5/6; 'dc': epochs + 1 passes, x0.1 (fresh optimiser) after pass epochs//2 + 1; 'step': x0.1 at epochs//2
+              single:bool=False, # one DSA op per batch (the DC/DSA/DM protocols) instead of all of them (IDC)
              )->dict: # {'loss': last epoch's mean loss, 'losses': per epoch, 'test_acc': % or None, 'test_accs': {epoch: %}}
     "Train `net` on `train` for `epochs` epochs with SGD, step decay, per-sample DSA and CutMix."
+    if schedule not in SCHEDULES: raise ValueError(f"unknown schedule {schedule!r}; choose one of {SCHEDULES}.")
     device = next(net.parameters()).device
     images, labels = (train.images, train.labels) if not fits_on(train.images, device) else (train.images.to(device), train.labels.to(device))
-    aug = DSA(strategy, train.mean, train.std, per_sample=True)
+    aug = DSA(strategy, train.mean, train.std, per_sample=True, single=single)
     opt = sgd(net, lr, momentum, weight_decay)
-    sched = multistep(opt, epochs) if decay else None
+    sched = None if not decay or schedule == 'dc' else multistep(opt, epochs) if schedule == 'idc' else MultiStepLR(opt, [epochs // 2], 0.1)
+    passes = epochs + 1 if schedule == 'dc' else epochs
     if test_at and test is None: raise ValueError("test_at needs a test set: pass test=.")
     losses, test_accs, test_at = [], {}, set(test_at)
-    for e in range(epochs):
+    for e in range(passes):
         losses.append(train_epoch(net, images, labels, opt, aug, batch_size, cutmix_p, generator=generator))
         if sched is not None: sched.step()
-        if e + 1 in test_at and e + 1 < epochs: test_accs[e + 1] = accuracy(net, test)
+        if decay and schedule == 'dc' and e == epochs // 2 + 1: opt = sgd(net, lr * 0.1, momentum, weight_decay)   # as the DC code: momentum restarts
+        if e + 1 in test_at and e + 1 < passes: test_accs[e + 1] = accuracy(net, test)
     acc = accuracy(net, test) if test is not None else None
-    if acc is not None and epochs in test_at: test_accs[epochs] = acc
+    if acc is not None and passes in test_at: test_accs[passes] = acc
     return dict(loss=losses[-1] if losses else None, losses=losses, test_acc=acc, test_accs=test_accs)
