@@ -6,6 +6,7 @@
 from __future__ import annotations
 import argparse, contextlib, copy, os, subprocess, sys, tempfile, textwrap, time, warnings
 from pathlib import Path
+from unittest import mock
 import torch
 from .data import from_tensors, digits_data, place_data, ImageData
 from .models import make_net, net_spec, ResNetAP
@@ -186,7 +187,7 @@ _TORCHRUN_RUN = """
     import os, torch
     from mas_nbdev.condense import condense
     tiny = dict(ipc=1, method='mas', inner_loop=2, n_data=64, batch_real=16, width=8, pool_size=2, pool_epochs=1, progress=False)
-    syn = condense('digits', iterations=1, device='cuda', **tiny)
+    syn = condense('digits', iterations=1, device='cuda', distributed=True, **tiny)   # a process group even for 1 process
     if int(os.environ['RANK']) == 0: print('backend', torch.distributed.get_backend() if torch.distributed.is_initialized() else 'none')
 """
 
@@ -216,7 +217,7 @@ def host_data_step(device:torch.device)->str:
     kw = dict(iterations=2, device=device, deterministic=True, **TINY)
     on_device = condense('digits', **kw)
     with contextlib.redirect_stdout(None), \
-         __import__('unittest.mock').mock.patch.object(torch.cuda, 'mem_get_info', return_value=(1_000, torch.cuda.mem_get_info(device)[1])):
+         mock.patch.object(torch.cuda, 'mem_get_info', return_value=(1_000, torch.cuda.mem_get_info(device)[1])):
         on_host = condense('digits', **kw)
     assert on_host.settings['data_placement'] == 'host', on_host.settings['data_placement']
     diff = float((on_device.images - on_host.images).abs().max())
