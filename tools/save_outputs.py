@@ -1,7 +1,7 @@
 """Run a notebook as `nbdev_test` does (cells flagged with settings.ini's `tst_flags` skipped) and save the outputs of chosen
 cells into it, as Jupyter would: the docs show saved outputs, and a new page or a changed cell needs them.
 
-    python tools/save_outputs.py nbs/11_smoke.ipynb --all          # every cell that ran
+    python tools/save_outputs.py nbs/11_smoke.ipynb --all          # every cell that ran and is shown on the page
     python tools/save_outputs.py nbs/08_evaluate.ipynb 1a2b3c4d    # only these cells (by id)
 
 Then run `nbdev_clean`. Outputs that print machine-dependent figures (timings) are what this machine printed.
@@ -36,6 +36,7 @@ def main():
     saved = 0
     for c in raw['cells']:
         if c['cell_type'] != 'code' or not (a.all or c.get('id') in a.ids): continue
+        if a.all and 'hide' in (getattr(ran.get(c.get('id')), 'directives_', {}) or {}): c['outputs'] = []; continue   # not on the page
         r = ran.get(c.get('id'))
         if r is None or skip(r): continue
         c['outputs'] = [dict(o) for o in r.get('outputs', [])]; saved += 1
