@@ -428,7 +428,7 @@ def check_args(ipc, # stored images per class
                checkpoint:str|Path=None, # checkpoint path, or None
                checkpoint_every=10, # iterations between checkpoints
                pool:ModelPool|str=None, # a ModelPool, a pool file, or None
-               class_chunk=None, # classes per batched pass, or None
+               class_chunk:int=None, # classes per batched pass, or None
               )->tuple: # (ipc, iterations, inner_loop, eval_at as a sorted list, device)
     "Check and normalise `condense`'s own arguments, before any data is loaded or any work is done."
     ipc = _as_count(ipc, 'ipc (images per class)')

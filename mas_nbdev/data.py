@@ -187,7 +187,7 @@ def data_fingerprint(data:ImageData, # the data set
     return f"{h.hexdigest()[:32]}-{_sampled_fingerprint(data)}"
 
 def same_data(recorded:str, # a fingerprint stored in a file (by this version or an earlier one)
-              now:str, # `data_fingerprint` of the data at hand
+              now:str, # the data_fingerprint of the data at hand
              )->bool:
     "Whether `now` is the data `recorded` was made on (an earlier version's fingerprint is compared on its sampled pixels)."
     return recorded == now if '-' in recorded else recorded == now.split('-')[-1]

@@ -329,13 +329,13 @@ _REQUIRED = {
     'model pool': (('states', 'spec', 'dataset', 'epochs', 'seeds'), _model_pool_problem),
 }
 
-def check_state(state, # the contents of a file, as `read_checkpoint` rebuilt them
+def check_state(state, # the contents of a file, as read_checkpoint rebuilt them
                 kind:str='checkpoint', # what the file must be
                 path='', # the file, for the message
                 full:bool=None, # check every key a file of `kind` needs (default: yes for synthetic sets and pools; for
-                                # a checkpoint, only the resume path asks, since `write_checkpoint` stores any keys)
+                                # a checkpoint, only the resume path asks, since write_checkpoint stores any keys)
                )->dict: # `state`, unchanged
-    "Refuse contents a file of `kind` cannot have (missing keys, wrong types, shapes or ranges) with one message: *not a ... of this library*."
+    "Refuse contents a file of `kind` cannot have (missing keys, wrong types, shapes or ranges) with one message: 'not a (kind) of this library'."
     why = None
     if not isinstance(state, dict) or not all(isinstance(k, str) for k in state): why = f"its contents are {_desc(state)}, not a dict of named entries"
     elif kind in _REQUIRED and (full if full is not None else kind != 'checkpoint'):
