@@ -16,12 +16,12 @@ from .models import net_spec, make_net
 from .augment import DSA
 from .train import sgd, train_epoch, out_of_memory
 from .data import ship, place_data
-from .pretrain import ModelPool, pretrain_pool, atomic_save
+from .pretrain import ModelPool, pretrain_pool, atomic_save, atomic_write, sweep_temps
 from .perturb import perturb
 from .evaluate import evaluate, evaluate_random
-from .distributed import partition, _rank
+from .distributed import partition, _rank, _world, split_summary
 from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance, match_loss, class_gradients, match_losses,
-                                 decode, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, SyntheticSet,
+                                 decode, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, check_state, SyntheticSet,
                                  class_rows, ClassMomentumSGD, class_generators)
 from fastcore.meta import delegates
 
@@ -103,6 +103,8 @@ LR_IMG_RULES = {
 _LR_IMG10_CIFAR = {'idc': 0.005, 'mas': 0.01, 'mas_run': 0.02}
 
 # %% ../nbs/07_condense.ipynb #880035a7
+import numbers
+
 def _published_rules(name:str, ipc:int, s:dict, given:set):
     "The authors' dataset-specific exceptions, applied to the settings `s` the user did not set (`given`)."
     def put(**kw): s.update({k: v for k, v in kw.items() if k not in given})
@@ -137,6 +139,9 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
     unknown = set(overrides) - set(s) - {'pool', 'root', 'download'}
     if unknown: raise TypeError(f"unknown setting(s) {sorted(unknown)}; the settings are {sorted(s)}.")
     if not isinstance(ipc, int) or ipc <= 0: raise ValueError(f"ipc (images per class) must be a positive integer, got {ipc!r}.")
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be a whole number in 0..2**32-1 (--seed from the command line), got {seed!r}.")
+    seed = int(seed)
     given = {k for k in overrides if k not in ('pool', 'root', 'download')}
     s.update({k: overrides[k] for k in given})
     s['iterations'] = iterations if iterations is not None else s['iterations'][method]
@@ -308,12 +313,16 @@ class kept_rng:
     def __exit__(self, *exc): set_rng_state(self.state)
 
 # %% ../nbs/07_condense.ipynb #476dd071
+from .data import same_data
 _RESUMABLE = {'iterations', 'lr_img', 'eval_epochs', 'eval_repeats', 'data_placement'}   # the settings that may differ when resuming
 
 def _check_resume(saved:dict, wanted:dict, path):
     "Raise when the checkpoint at `path` was made with settings other than `wanted`."
     diff = {k: (saved.get(k), wanted.get(k)) for k in set(saved) | set(wanted)
             if k not in _RESUMABLE and saved.get(k) != wanted.get(k)}
+    if 'batched' in diff and diff['batched'][0] is None: del diff['batched']   # checkpoints of earlier versions did not record it
+    fp = diff.get('data_fingerprint', (None, None))
+    if isinstance(fp[0], str) and isinstance(fp[1], str) and same_data(*fp): del diff['data_fingerprint']   # an earlier version's fingerprint
     if 'data_fingerprint' in diff:
         raise ValueError(f"checkpoint {str(path)!r} was made on other data (same name and shape, other labels or pixels: "
                          f"fingerprint {diff['data_fingerprint'][0]} there, {diff['data_fingerprint'][1]} now); pass the data "
@@ -414,14 +423,19 @@ def _check_device(device)->torch.device:
     if d.type == 'cuda' and d.index is not None and d.index >= torch.cuda.device_count():
         raise ValueError(f"device {device!r} was asked for, but this machine has {torch.cuda.device_count()} CUDA device(s).")
     if d.type == 'mps' and not torch.backends.mps.is_available(): raise ValueError("device 'mps' is not available here; use device='cpu'.")
+    if d.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"device {device!r} cannot run a condensation (a {d.type} device holds no data to compute on); use 'cpu' or 'cuda'.")
     return d
 
 def check_writable(path, # a file (or a folder, with `folder=True`) the run will write
                    what:str='checkpoint', # what it is, for the message
                    folder:bool=False, # `path` is a folder
                   )->Path:
-    "Make sure `path` can be written, before any work: create its folder, write and remove a probe file there."
-    path = Path(path)
+    "Make sure `path` can be written, before any work: create its folder, write and remove a probe file there ('~' is expanded)."
+    if isinstance(path, str) and not path.strip():
+        raise ValueError(f"the {what} is an empty path; pass a {'folder' if folder else 'file'} such as {'mas_out' if folder else 'run.pt'!r}.")
+    if not folder and isinstance(path, str) and path.endswith(('/', os.sep)):
+        raise ValueError(f"the {what} {path!r} ends with a slash, so it names a folder; pass a file path such as {path + 'run.pt'!r}.")
+    path = Path(path).expanduser()
     if folder and path.exists() and not path.is_dir(): raise ValueError(f"the {what} {str(path)!r} is an existing file, not a folder; pass a folder.")
     if not folder and path.is_dir(): raise ValueError(f"the {what} {str(path)!r} is a folder; pass a file path, such as {str(path/'run.pt')!r}.")
     d = path if folder else path.parent
@@ -442,12 +456,14 @@ def check_args(ipc, # stored images per class
                checkpoint:str|Path=None, # checkpoint path, or None
                checkpoint_every=10, # iterations between checkpoints
                pool:ModelPool|str=None, # a ModelPool, a pool file, or None
+               class_chunk:int=None, # classes per batched pass, or None
               )->tuple: # (ipc, iterations, inner_loop, eval_at as a sorted list, device)
     "Check and normalise `condense`'s own arguments, before any data is loaded or any work is done."
     ipc = _as_count(ipc, 'ipc (images per class)')
     iterations = None if iterations is None else _as_count(iterations, 'iterations', 0)
     inner_loop = None if inner_loop is None else _as_count(inner_loop, 'inner_loop')
     _as_count(checkpoint_every, 'checkpoint_every')
+    if class_chunk is not None: _as_count(class_chunk, 'class_chunk')
     if isinstance(eval_at, (str, bytes)) or (isinstance(eval_at, Tensor) and eval_at.ndim == 0) or not isinstance(eval_at, Iterable):
         raise TypeError(f"eval_at must be a list of outer iterations, such as eval_at=({eval_at!r},); got {eval_at!r}.")
     eval_at = sorted(set(_as_count(i, 'each entry of eval_at') for i in eval_at))
@@ -455,6 +471,8 @@ def check_args(ipc, # stored images per class
     if checkpoint is not None: check_writable(checkpoint, 'checkpoint')
     if pool is not None and not isinstance(pool, ModelPool) and not Path(pool).exists(): check_writable(pool, 'pool file')
     return ipc, iterations, inner_loop, eval_at, device
+
+from .data import DATASETS
 
 def check_run(train:ImageData, # the real training data
               test:ImageData, # the test data, or None
@@ -465,6 +483,24 @@ def check_run(train:ImageData, # the real training data
     s = dict(s)
     for k in ('batch_syn_max', 'batch_real', 'eval_repeats', 'eval_epochs', 'net_batch', 'n_data', 'factor', 'pool_size', 'pool_epochs'):
         if s.get(k) is not None: s[k] = _as_count(s[k], k)
+    for k in ('width', 'depth'):
+        if s['arch'] == 'convnet' and s.get(k) is not None: s[k] = _as_count(s[k], k)
+    for k, lo, hi, closed in (('cutmix_p', 0, 1, True), ('eval_cutmix_p', 0, 1, True), ('mom_img', 0, 1, False), ('net_momentum', 0, 1, False),
+                              ('v_min', 0, math.inf, False), ('v_max', 0, math.inf, False), ('net_weight_decay', 0, math.inf, False)):
+        v = s.get(k)
+        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < lo or (v > hi if closed else v >= hi):
+            raise ValueError(f"{k} must be a number in {'[' if lo == 0 else '('}{lo}, {hi}{']' if closed else ')'}, got {v!r}.")
+    if s['v_min'] > s['v_max']: raise ValueError(f"v_min ({s['v_min']}) must not exceed v_max ({s['v_max']}).")
+    present = int((torch.bincount(train.labels.cpu(), minlength=train.num_classes) > 0).sum())
+    if present < 2:
+        raise ValueError(f"the training data has {present} class(es); gradient matching needs at least 2 (with one class the "
+                         "cross-entropy gradient is zero and the images never move).")
+    known = {**{n: (len(m), k) for n, (_, m, _, k) in DATASETS.items()}, 'digits': (1, 10), **{n: (3, k) for n, k in IMAGENET_SUBSETS.items()}}
+    if s['dataset'] in known and (train.channels, train.num_classes) != known[s['dataset']]:
+        c, k = known[s['dataset']]
+        raise ValueError(f"the data is named {s['dataset']!r} but has {train.channels} channel(s) and {train.num_classes} classes, not "
+                         f"{s['dataset']}'s {c} and {k}, so the {s['dataset']!r} preset does not fit it: give it another name "
+                         "(e.g. ImageData(..., name='custom')) to get the 'custom' preset.")
     lr = s['lr_img']
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr_img must be a positive number, got {lr!r}.")
@@ -495,28 +531,37 @@ _HELD = weakref.WeakValueDictionary()   # checkpoint path -> this process's lock
 
 def _holder_file(path:Path)->Path: return path.with_name(path.name + '.lock.holder')
 
+def _lock_key(path)->str: return str(Path(os.path.abspath(Path(path).expanduser())))   # beside the path as given, links not followed
+
 def lock_checkpoint(path, # the checkpoint file, or None
                    )->FileLock: # the held lock (None without a checkpoint)
     "Hold `path`'s lock for this run (refusing at once when another process holds it) and remove its stale temporary files."
     if path is None: return None
-    path = Path(path).resolve()
+    path = Path(_lock_key(path))   # the lock sits beside the path as given: a checkpoint that is a link keeps its lock in its own folder
+    lock_file = path.with_name(path.name + '.lock')
+    if lock_file.is_symlink():
+        raise ValueError(f"the checkpoint's lock file {str(lock_file)!r} is a symbolic link, which this library never creates; remove it "
+                         "(and check who can write that folder), or pass a checkpoint in a folder only you can write. Nothing was computed.")
     old = _HELD.get(str(path))
     if old is not None: old.release(force=True)   # left held by an earlier run of this process that stopped on an error
-    lock = FileLock(str(path) + '.lock', timeout=0)
+    lock = FileLock(str(lock_file), timeout=0)
     try: lock.acquire()
     except Timeout:
         holder = _holder_file(path)
-        who = holder.read_text().strip() if holder.exists() else 'holder unknown'
+        who = holder.read_text().strip() if holder.is_file() and not holder.is_symlink() else 'holder unknown'
         raise CheckpointInUse(f"checkpoint {str(path)!r} is in use by another run ({who}); wait for it to finish, "
                               "or pass another checkpoint path.") from None
-    _holder_file(path).write_text(f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n")
-    for tmp in path.parent.glob(_glob.escape(f'.{path.name}.') + '*.tmp'): tmp.unlink(missing_ok=True)   # killed writes
+    try:
+        text = f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode()
+        atomic_write(_holder_file(path), lambda f: f.write(text))   # a new file renamed into place: a link planted there is replaced
+        sweep_temps(path.parent, path.name, only_dead=False)         # killed writes: under the lock no other run writes this checkpoint
+    except BaseException: lock.release(force=True); raise
     _HELD[str(path)] = lock
     return lock
 
 def release_checkpoint(lock:FileLock):
-    "Release a lock taken by `lock_checkpoint` (nothing without one)."
-    if lock is None: return
+    "Release a lock taken by `lock_checkpoint` (nothing without one, or when it is no longer held)."
+    if lock is None or not lock.is_locked: return
     _holder_file(Path(lock.lock_file[:-len('.lock')])).unlink(missing_ok=True)
     lock.release(force=True)
 
@@ -542,7 +587,8 @@ def nonfinite_error(loss:float, # the non-finite loss
         done = read_checkpoint(checkpoint)['iteration']
         kept = (f"the last checkpoint ({str(checkpoint)!r}, iteration {done}) is kept: resume it with a lower lr_img, e.g. "
                 f"condense(..., checkpoint={str(checkpoint)!r}, lr_img={lr / 10:g}) (lr_img may change on resume)")
-    else: kept = f"no checkpoint was written yet ({str(checkpoint)!r} is saved every checkpoint_every iterations)"
+    else: kept = (f"no checkpoint was written yet ({str(checkpoint)!r} is first written after checkpoint_every outer iterations of "
+                  "condense(), every 10 from the command line)")
     return FloatingPointError(f"the matching loss became {loss} at outer iteration {iteration}; {kept}. "
                               f"Lower lr_img (now {lr}) or use metric='cos'.")
 
@@ -566,6 +612,11 @@ def finish_run(syn:SyntheticSet, # the synthetic set at the end of the run
     return syn
 
 # %% ../nbs/07_condense.ipynb #c5e7afcd
+def _user_paths(checkpoint, overrides:dict)->tuple:
+    "`checkpoint` and the `pool` and `root` paths with '~' expanded (the command line's shell does it; Python does not)."
+    home = lambda p: Path(p).expanduser() if isinstance(p, (str, Path)) and str(p).startswith('~') else p
+    return home(checkpoint), {**overrides, **{k: home(overrides[k]) for k in ('pool', 'root') if k in overrides}}
+
 def _as_train_test(dataset, root='data', download=False, im_size=None)->tuple:
     "(name, train, test) from a dataset name, an `ImageData`, a (train, test) pair or an (images, labels) pair (resized to `im_size`)."
     if isinstance(dataset, str): return (dataset, *get_dataset(dataset, root, download, im_size))
@@ -575,7 +626,11 @@ def _as_train_test(dataset, root='data', download=False, im_size=None)->tuple:
     if isinstance(dataset, ImageData): return dataset.name, dataset, None
     if isinstance(dataset, (tuple, list)) and len(dataset) == 2:
         a, b = dataset
-        if isinstance(a, ImageData): return a.name, a, b
+        if isinstance(a, ImageData):
+            if b is not None and not isinstance(b, ImageData):
+                raise TypeError(f"the test set of a (train, test) pair must be an ImageData or None, got {type(b).__name__}; wrap tensors with "
+                                f"from_tensors(images, labels, num_classes={a.num_classes}, mean={a.mean}, std={a.std}).")
+            return a.name, a, b
         if isinstance(a, Tensor): d = from_tensors(a, b); return d.name, d, None
     raise TypeError("dataset must be a name (e.g. 'digits', 'cifar10'), an ImageData, a (train, test) pair of "
                     f"ImageData or an (images, labels) pair of tensors; got {type(dataset).__name__}.")
@@ -588,6 +643,7 @@ def _get_pool(pool, method, train, test, spec, s, device):
     "The early-stage pool: None for methods without one; a given pool (checked); loaded from or built into a file."
     if method not in ('mas', 'early'): return None, 0., 0
     if isinstance(pool, ModelPool): pool.check(spec, train.name, s.get('data_fingerprint')); return pool, 0., 0
+    if pool is not None: sweep_temps(Path(pool).parent, Path(pool).name)   # leftovers of a save killed midway (dead processes only)
     if pool is not None and Path(pool).exists(): return ModelPool.load(pool, spec, train.name, s.get('data_fingerprint')), 0., 0
     t0 = time.perf_counter()
     # member i of run seed r gets seed r * pool_size + i: runs with different seeds share no pool network
@@ -707,22 +763,29 @@ def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) p
     exact = deterministic_algorithms(deterministic)
     part = partition(distributed, None if device is None else _check_device(device))
     try:
-        with exact: return _condense(dataset, ipc, method, iterations, inner_loop, seed, part.device, checkpoint, checkpoint_every,
+        with exact, warnings.catch_warnings():
+            if not part.is_main: warnings.simplefilter('ignore')   # under torchrun each warning once, from process 0
+            return _condense(dataset, ipc, method, iterations, inner_loop, seed, part.device, checkpoint, checkpoint_every,
                                      eval_at, progress and part.is_main, batched, class_chunk, deterministic, part, overrides)
     except RuntimeError as e:
         if exact.on and 'use_deterministic_algorithms' in str(e):   # an operation torch has no deterministic kernel for
             raise RuntimeError(f"deterministic=True: {str(e).strip().splitlines()[0]} Pass deterministic=False to run with it; "
                                "a checkpoint written so far is kept and resumes either way.") from e
         raise
-    finally: part.close()
+    finally:
+        if checkpoint is not None: release_checkpoint(_HELD.get(_lock_key(checkpoint)))   # whatever stopped the run (an error, Ctrl-C)
+        part.close()
 
 def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkpoint, checkpoint_every, eval_at, progress,
               batched, class_chunk, deterministic, part, overrides)->SyntheticSet:
+    checkpoint, overrides = _user_paths(checkpoint, overrides)
     ipc, iterations, inner_loop, eval_at, device = check_args(ipc, iterations, inner_loop, eval_at, device, checkpoint,
-                                                              checkpoint_every, overrides.get('pool'))   # before any work
+                                                              checkpoint_every, overrides.get('pool'), class_chunk)   # before any work
     name, train, test, s, spec = _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides, deterministic)
     part.assign(train.num_classes, checkpoint)
     lock = lock_checkpoint(checkpoint) if part.is_main else None   # one run per checkpoint; stale temporary files removed
+    s['batched'] = device.type == 'cuda' if batched is None else bool(batched)   # recorded: a resume may not switch it
+    if checkpoint and Path(checkpoint).exists(): check_state(read_checkpoint(checkpoint), 'checkpoint', checkpoint, full=True)   # odd contents: one message
     saved = _resume(checkpoint, s, device)
     if saved is not None: pool = saved['pool']
     else:
@@ -735,7 +798,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
     st = dict(syn=syn, img_opt=ClassMomentumSGD(syn.images, ipc, s['lr_img'], s['mom_img']), sampler=ClassSampler(train, gens),
               gens=gens, train=train, aug=DSA(s['strategy'], train.mean, train.std), chunk=class_chunk,
               net_aug=DSA(s['net_strategy'], train.mean, train.std, per_sample=True), flops_step=None,
-              batched=device.type == 'cuda' if batched is None else batched,
+              batched=s['batched'],
               next_net=network_source(method, spec, pool, s['v_min'], s['v_max'], s['keep_1d'], device))
     if saved is not None:
         _restore_loop_state(saved, syn, st['img_opt'], st['sampler'], gens); st['flops_step'] = saved['flops_step']
@@ -778,26 +841,32 @@ def condense_and_compare(dataset:str='digits', # dataset name
     t0 = time.perf_counter()
     out = check_writable(out, 'output folder', folder=True)   # before any work
     name, train, test = _as_train_test(dataset, kwargs.pop('root', 'data'), kwargs.pop('download', False))
-    if _rank() == 0: print(f"condensing {name}: method {method} ({METHODS.get(method, '?')}), ipc {ipc}")
+    rank, world = _rank(), _world()
+    if rank == 0: print(f"condensing {name}: method {method} ({METHODS.get(method, '?')}), ipc {ipc}{split_summary(world, train.num_classes)}")
     syn = condense((train, test), ipc, method, seed=seed, device=device, progress=progress, **kwargs)
-    if _rank() != 0: return None   # under torchrun, process 0 alone evaluates and writes
+    if rank != 0: return None   # under torchrun, process 0 alone evaluates and writes
     s, t_condense = syn.settings, time.perf_counter() - t0
     spec = _spec_from_settings(train, s)
     x, y = syn.decode()
     ev = dict(**eval_settings(s), spec=spec, device=syn.images.device, seed=seed)
     acc_syn = evaluate(x, y, test, **ev)
     acc_rand = evaluate_random(train, test, ipc, **ev)
+    sweep_temps(out)   # leftovers of a save killed midway (of processes no longer running)
     saved = save_synset(syn, out/'synset.pt')
-    fig = syn.show(decoded=False)
-    try: fig.savefig(out/'synset.png', dpi=120)
-    except OSError as e: warnings.warn(f"could not write {str(out/'synset.png')!r} ({e}); the picture is skipped.")
-    import matplotlib.pyplot as plt; plt.close(fig)
     print(f"{s['iterations']} outer iterations x {s['inner_loop']} inner steps in {t_condense:.0f} s "
           f"(pool {s['pool_seconds']:.0f} s); evaluation: {s['eval_epochs']} epochs, {s['eval_repeats']} runs")
     print(f"test accuracy, synthetic set ({ipc} stored image(s)/class, {ipc * s['factor']**2} decoded): {acc_syn}")
     print(f"test accuracy, random real images ({ipc}/class, equal storage):          {acc_rand}")
-    print(f"wrote {saved} and {out/'synset.png'} ({time.perf_counter() - t0:.0f} s in all)")
-    return dict(synset=syn, synthetic=acc_syn, random=acc_rand, files=[saved, out/'synset.png'])
+    files, png = [saved], out/'synset.png'
+    try:   # the picture comes last: a plotting failure (a bad MPLBACKEND, say) cannot cost the results
+        fig = syn.show(decoded=False)
+        import matplotlib.pyplot as plt
+        try: atomic_write(png, lambda f: fig.savefig(f, dpi=120, format='png'))
+        finally: plt.close(fig)
+        files.append(png)
+    except Exception as e: warnings.warn(f"could not draw or write {str(png)!r} ({type(e).__name__}: {e}); the picture is skipped.")
+    print(f"wrote {' and '.join(map(str, files))} ({time.perf_counter() - t0:.0f} s in all)")
+    return dict(synset=syn, synthetic=acc_syn, random=acc_rand, files=files)
 
 # %% ../nbs/07_condense.ipynb #8e773fa5
 def save_synset(syn:SyntheticSet, # the finished synthetic set
@@ -807,7 +876,9 @@ def save_synset(syn:SyntheticSet, # the finished synthetic set
     try: return syn.save(path)
     except OSError as e:
         fallback = Path(tempfile.gettempdir())/f"mas_synset_{os.getpid()}_{time.strftime('%Y%m%d_%H%M%S')}.pt"
-        syn.save(fallback)
+        try: syn.save(fallback)
+        except OSError as e2: raise OSError(e.errno, f"{e.strerror}; the fallback {str(fallback)!r} failed too ({e2.strerror}): free some "
+                                            "space and rerun (a checkpoint, if any, resumes)") from e
         warnings.warn(f"could not write {str(path)!r} ({e}); the synthetic set was saved to {str(fallback)!r} instead.")
         return fallback
 
@@ -843,8 +914,18 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
     try:
         condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, root=root, download=download,
                              deterministic=deterministic, **{k: v for k, v in given.items() if v is not None})
-    except (ValueError, TypeError, OSError, FloatingPointError, RuntimeError) as e:   # RuntimeError: CheckpointInUse, torch's own
-        raise SystemExit(f"mas_condense: {(str(e).strip().splitlines() or [type(e).__name__])[0]}")
+    except KeyboardInterrupt:   # Ctrl-C: one line on what was kept, not a traceback
+        print(f"mas_condense: interrupted; {_kept(checkpoint)}", file=sys.stderr); raise SystemExit(130)
+    except Exception as e:   # every error in one line; an unexpected kind is named
+        known = isinstance(e, (ValueError, TypeError, OSError, FloatingPointError, RuntimeError))
+        raise SystemExit(f"mas_condense: {'' if known else type(e).__name__ + ': '}{(str(e).strip().splitlines() or [type(e).__name__])[0]}")
+
+def _kept(checkpoint)->str:
+    "What a stopped run leaves to resume from."
+    if not checkpoint: return "no checkpoint was asked for (--checkpoint FILE keeps one), so a rerun starts afresh."
+    try: done = read_checkpoint(Path(checkpoint).expanduser())['iteration']
+    except Exception: return f"no checkpoint was written yet at {checkpoint!r}, so a rerun starts afresh."
+    return f"the checkpoint {checkpoint!r} (iteration {done}) is kept: rerun the same command to resume it exactly."
 
 # %% ../nbs/07_condense.ipynb #ffa9cb84
 def _dashed_parser(func)->tuple:

@@ -15,8 +15,8 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['DATASETS', 'IMAGENET_SUBSETS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'to_float', 'ImageData', 'from_tensors',
-           'data_fingerprint', 'from_dataset', 'digits_data', 'load_torchvision', 'get_dataset', 'imagenet_classes',
-           'load_imagenet', 'ClassSampler', 'ship', 'fits_on', 'place_data']
+           'data_fingerprint', 'same_data', 'from_dataset', 'digits_data', 'load_torchvision', 'get_dataset',
+           'imagenet_classes', 'load_imagenet', 'ClassSampler', 'ship', 'fits_on', 'place_data']
 
 # %% ../nbs/00_data.ipynb #2ba47589
 def _int_labels(labels)->Tensor:
@@ -85,6 +85,8 @@ class ImageData:
     classes:list=None # optional class names
 
     def __post_init__(self):
+        if isinstance(self.images, Tensor) and self.images.dtype in (torch.float64, torch.float16, torch.bfloat16):
+            self.images = self.images.float()   # float64 (numpy's default) and half precision: stored as float32, what the networks take
         self.labels = _int_labels(self.labels)
         _check_images_labels(self.images, self.labels, self.num_classes)
         self.mean, self.std = tuple(float(m) for m in self.mean), tuple(float(s) for s in self.std)
@@ -165,10 +167,8 @@ def from_tensors(images:Tensor, # N x C x H x W, uint8 (0..255) or float in [0, 
     return ImageData(images, labels, num_classes, mean, std, name, classes)
 
 # %% ../nbs/00_data.ipynb #5fd74916
-def data_fingerprint(data:ImageData, # the data set
-                     n:int=4096, # pixels sampled, evenly spaced over the flattened images
-                    )->str: # 16 hex digits
-    "A short hash of `data`: its shape, its labels and `n` evenly spaced pixels (the same on any device)."
+def _sampled_fingerprint(data:ImageData, n:int=4096)->str:
+    "The fingerprint of earlier versions: shape, labels and `n` evenly spaced pixels (16 hex digits)."
     flat = data.images.reshape(-1)
     m = min(n, flat.numel())
     px = flat[torch.arange(m, device=flat.device) * (flat.numel() // m)].cpu()
@@ -176,6 +176,23 @@ def data_fingerprint(data:ImageData, # the data set
     h = hashlib.sha256(str(tuple(data.images.shape)).encode())
     h.update(data.labels.cpu().long().numpy().tobytes()); h.update(px.numpy().tobytes())
     return h.hexdigest()[:16]
+
+def data_fingerprint(data:ImageData, # the data set
+                     chunk_bytes:int=2**26, # images are hashed this many bytes at a time (bounds the memory a GPU copy needs)
+                    )->str: # 32 hex digits of the full hash, '-', the 16 of the earlier sampled fingerprint
+    "A hash of all of `data`: shape, dtype, labels and every pixel (the same on any device)."
+    x = data.images
+    h = hashlib.sha256(f"{tuple(x.shape)} {x.dtype}".encode())
+    h.update(data.labels.cpu().long().numpy().tobytes())
+    rows = max(1, chunk_bytes // max(1, x[:1].numel() * x.element_size()))
+    for i in range(0, len(x), rows): h.update(x[i:i + rows].contiguous().cpu().view(torch.uint8).numpy().data)
+    return f"{h.hexdigest()[:32]}-{_sampled_fingerprint(data)}"
+
+def same_data(recorded:str, # a fingerprint stored in a file (by this version or an earlier one)
+              now:str, # the data_fingerprint of the data at hand
+             )->bool:
+    "Whether `now` is the data `recorded` was made on (an earlier version's fingerprint is compared on its sampled pixels)."
+    return recorded == now if '-' in recorded else recorded == now.split('-')[-1]
 
 # %% ../nbs/00_data.ipynb #02b35f88
 def _item_to_tensor(img)->Tensor:
@@ -193,9 +210,20 @@ def from_dataset(ds, # a map-style Dataset whose items are (image, label)
                  **kwargs,
                 )->ImageData:
     "Any map-style `Dataset` of `(image, label)` pairs as an `ImageData` (the other arguments are `from_tensors`'s)."
+    if isinstance(ds, torch.utils.data.IterableDataset) or not hasattr(ds, '__len__') or not hasattr(ds, '__getitem__'):
+        raise TypeError(f"from_dataset needs a map-style Dataset (with len() and ds[i]), got {type(ds).__name__}; for an IterableDataset "
+                        "collect its items first: images, labels = zip(*ds); from_tensors(torch.stack(images), torch.tensor(labels)).")
     images, labels = [], []
     for i in range(len(ds)):
-        img, lab = ds[i]
+        item = ds[i]
+        if not isinstance(item, (tuple, list)) or len(item) != 2:
+            raise ValueError(f"item {i} of the dataset is {type(item).__name__ if not isinstance(item, (tuple, list)) else f'a {len(item)}-tuple'}, "
+                             "not an (image, label) pair; wrap the dataset so that it returns (image, label).")
+        img, lab = item
+        if isinstance(lab, Tensor) and lab.numel() == 1: lab = lab.item()
+        if isinstance(lab, (bool, np.bool_)) or not isinstance(lab, (int, np.integer)):
+            raise TypeError(f"item {i} has label {lab!r} ({type(lab).__name__}); labels must be integer class indices: map names to "
+                            "indices with a dict (e.g. {name: i for i, name in enumerate(classes)}) and pass classes=.")
         img = _item_to_tensor(img)
         if images and img.shape != images[0].shape:
             raise ValueError(f"item {i} has image shape {tuple(img.shape)} but item 0 has {tuple(images[0].shape)}; "
@@ -253,8 +281,12 @@ def load_torchvision(name:str, # a key of DATASETS
     cls = getattr(tvd, cls_name)
     split = dict(split='train' if train else 'test') if name == 'svhn' else dict(train=train)
     try: ds = cls(str(root), download=download, **split)
-    except RuntimeError as e:
-        if download: raise
+    except (RuntimeError, OSError) as e:   # OSError: urllib's URLError when offline
+        if download:
+            raise OSError(f"could not download {name} ({type(e).__name__}: {str(getattr(e, 'reason', e)).splitlines()[0][:120]}); downloading "
+                          f"needs the network. Without it, copy the dataset's files (torchvision's {cls_name} layout) into "
+                          f"{str(root)!r} on a machine with the network, then run without download.") from None
+        if not isinstance(e, RuntimeError): raise
         raise FileNotFoundError(f"{name} ({'train' if train else 'test'}) was not found under {str(root)!r} ({e}). "
             f"Pass download=True to fetch it (needs the network), or root= the folder that holds it.") from None
     labels = torch.as_tensor(np.asarray(ds.labels if name == 'svhn' else ds.targets))

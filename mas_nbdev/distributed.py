@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_distributed.ipynb #95b1970a
 from __future__ import annotations
-import os
+import os, warnings
 from datetime import timedelta
 import torch
 import torch.distributed as dist
@@ -12,13 +12,39 @@ from torch import nn, Tensor
 from .synthetic import class_rows
 
 # %% auto #0
-__all__ = ['Partition', 'process_device', 'partition']
+__all__ = ['split_summary', 'Partition', 'process_device', 'partition']
 
 # %% ../nbs/10_distributed.ipynb #6bac8f40
+def _env_int(name:str, default:int)->int:
+    "An integer from the environment variable `name`, with a message naming the variable when it is not one."
+    v = os.environ.get(name)
+    if v is None or v.strip() == '': return default
+    try: return int(v)
+    except ValueError: raise ValueError(f"the environment variable {name}={v!r} is not an integer; unset it, or launch with torchrun, which sets it.") from None
+
+def _world()->int:
+    "The number of processes of this run: the process group's, else torchrun's WORLD_SIZE (1 outside torchrun)."
+    if dist.is_available() and dist.is_initialized(): return dist.get_world_size()
+    return max(1, _env_int('WORLD_SIZE', 1))
+
 def _rank()->int:
-    "This process's rank: from the process group when there is one, else from torchrun's environment (0 outside torchrun)."
+    "This process's rank: the process group's, else torchrun's RANK when WORLD_SIZE > 1; a run of one process is rank 0."
     if dist.is_available() and dist.is_initialized(): return dist.get_rank()
-    return int(os.environ.get('RANK', 0))
+    rank = _env_int('RANK', 0)
+    if _world() > 1: return rank
+    if rank != 0: warnings.warn(f"RANK={rank} is set in the environment, but this run has one process (WORLD_SIZE is unset or 1), "
+                                "so it runs as process 0 and writes its results; unset RANK, or launch with torchrun.")
+    return 0
+
+def split_summary(world:int, # number of processes
+                  num_classes:int, # K
+                 )->str: # '' for one process, else ', split over W processes (process 0: classes 0-4, ...)'
+    "How the classes are split over the processes, as `Partition.assign` splits them, for a run's first line."
+    if world <= 1: return ''
+    b = [r * num_classes // world for r in range(world + 1)]
+    span = lambda lo, hi: f"class {lo}" if hi - lo == 1 else f"classes {lo}-{hi - 1}"
+    parts = [f"process {r}: {span(b[r], b[r + 1])}" for r in range(world)]
+    return f", split over {world} processes ({'; '.join(parts[:4])}{'; ...' if world > 4 else ''})"
 
 class Partition:
     "This process's share of the classes, and the few collective operations the condensation loop needs."
@@ -173,11 +199,3 @@ def partition(distributed:bool=None, # None: join a process group when run under
     wait = float(wait_timeout or os.environ.get('MAS_NBDEV_WAIT_TIMEOUT', 86400))
     wait_group = dist.new_group(backend='gloo', timeout=timedelta(seconds=wait)) if dist.get_world_size() > 1 else None
     return Partition(dist.get_rank(), dist.get_world_size(), device, owns, wait_group)
-
-def _env_int(name:str, default:int)->int:
-    "An integer environment variable, with a message that names it when it is not one."
-    v = os.environ.get(name)
-    if v is None: return default
-    try: return int(v)
-    except ValueError: raise ValueError(f"the environment variable {name}={v!r} is not an integer; torchrun sets it, so unset it "
-                                        "outside torchrun (or fix it).") from None

@@ -56,6 +56,20 @@ def _seeded_net(spec:dict, seed:int, device):
         torch.default_generator.manual_seed(seed)
         return make_net(spec, device)
 
+def _check_eval(images, labels, test, epochs, repeats):
+    "Refuse an evaluation that could only crash midway or report nan: bad counts, shapes or labels."
+    for name, v, lo in (('repeats', repeats, 1), ('epochs', epochs, 0)):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, np.integer)) or v < lo:
+            raise ValueError(f"{name} must be a whole number >= {lo}, got {v!r}.")
+    if not isinstance(images, Tensor) or images.ndim != 4: raise ValueError(f"images must be an N x C x H x W tensor, got {getattr(images, 'shape', type(images).__name__)}.")
+    if tuple(images.shape[1:]) != tuple(test.images.shape[1:]):
+        raise ValueError(f"the training images are {'x'.join(map(str, images.shape[1:]))} but the test images {'x'.join(map(str, test.images.shape[1:]))} "
+                         "(channels x height x width); they must have one shape.")
+    if not isinstance(labels, Tensor) or labels.is_floating_point() or labels.shape != (len(images),):
+        raise ValueError(f"labels must be {len(images)} integer class indices, one per image, got {getattr(labels, 'dtype', type(labels).__name__)} of shape {tuple(getattr(labels, 'shape', ()))}.")
+    if len(labels) and (int(labels.min()) < 0 or int(labels.max()) >= test.num_classes):
+        raise ValueError(f"labels must lie in 0..{test.num_classes - 1} (the test set's classes), found {int(labels.min())}..{int(labels.max())}.")
+
 def evaluate(images:Tensor, # the (decoded) training images, N x C x H x W in [0, 1]
              labels:Tensor, # their labels
              test:ImageData, # the real test set (its mean/std normalise the training images too)
@@ -76,6 +90,7 @@ def evaluate(images:Tensor, # the (decoded) training images, N x C x H x W in [0
              single:bool=False, # one DSA op per batch (the DC/DSA/DM protocols)
             )->EvalResult:
     "Test accuracy of fresh networks trained on `images`/`labels` with the paper's evaluation protocol."
+    _check_eval(images, labels, test, epochs, repeats)   # before any training
     device, spec, start = _device(device), spec or net_spec(test), time.time()
     train = SimpleNamespace(images=images.detach().to(device), labels=labels.to(device), mean=test.mean, std=test.std)
     test, accs, best = place_data(test, device)[0], [], []

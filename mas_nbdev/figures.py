@@ -12,6 +12,7 @@ import torch
 import mas_nbdev
 from .data import ImageData, get_dataset
 from .condense import condense, condense_settings, METHODS
+from .pretrain import atomic_write
 
 # %% auto #0
 __all__ = ['DIGITS_CHECKPOINTS', 'DIGITS_ABLATIONS', 'CIFAR_CHECKPOINTS', 'LR_GRID', 'PAPER_SPEEDUP', 'STYLE', 'REPO_RAW',
@@ -33,10 +34,9 @@ def load_results(path:str|Path, # a results JSON file written by run_experiment
     return json.loads(path.read_text()) if path.exists() else {'runs': {}}
 
 def _write_json(obj, path):
-    "Write JSON atomically: a temporary file in the same folder, then a rename."
-    path = Path(path); tmp = path.with_name(path.name + '.tmp')
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp.write_text(json.dumps(obj, indent=1)); os.replace(tmp, path)
+    "Write JSON atomically (`atomic_write`: a new temporary file in the same folder, then a rename; a planted link is replaced, never followed)."
+    text = json.dumps(obj, indent=1).encode()
+    atomic_write(path, lambda f: f.write(text))
 
 _NOT_SETTINGS = ('device', 'checkpoint_every')   # condense arguments that cannot change a run's result
 
@@ -335,7 +335,7 @@ def figure3(res:dict, # results from run_experiment / load_results
     fig, axs = plt.subplots(1, len(ipcs), figsize=(5.2 * len(ipcs), 3.8), squeeze=False)
     for ax, ipc in zip(axs[0], ipcs): plot_curves(res, dataset, ipc, 'iterations', ax)
     axs[0, 0].legend(fontsize=7, loc='lower right'); fig.suptitle('Figure 3: accuracy against outer iterations'); fig.tight_layout()
-    if path: Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120)
+    if path: atomic_write(path, lambda f: fig.savefig(f, dpi=120, format=Path(path).suffix[1:] or 'png'))
     return fig
 
 def figure4(res:dict, # results from run_experiment / load_results
@@ -349,7 +349,7 @@ def figure4(res:dict, # results from run_experiment / load_results
     for j, ipc in enumerate(ipcs):
         plot_curves(res, dataset, ipc, 'seconds', axs[0, j]); plot_curves(res, dataset, ipc, 'flops', axs[1, j])
     axs[0, 0].legend(fontsize=7, loc='lower right'); fig.suptitle('Figure 4: accuracy against training time and FLOPs'); fig.tight_layout()
-    if path: Path(path).parent.mkdir(parents=True, exist_ok=True); fig.savefig(path, dpi=120)
+    if path: atomic_write(path, lambda f: fig.savefig(f, dpi=120, format=Path(path).suffix[1:] or 'png'))
     return fig
 
 # %% ../nbs/09_figures.ipynb #w10sum01
@@ -390,12 +390,12 @@ def committed_results(name:str, # a file of the repository's nbs/figures, e.g. '
     if dst.exists(): return dst
     url = f"{os.environ.get('MAS_NBDEV_RAW', REPO_RAW)}/nbs/figures/{name}"   # MAS_NBDEV_RAW: another copy of the repository
     dst.parent.mkdir(parents=True, exist_ok=True)
-    try: urllib.request.urlretrieve(url, dst.with_name(dst.name + '.part'))
+    try:
+        with urllib.request.urlopen(url) as r: data = r.read()
     except OSError as e:
         raise FileNotFoundError(f"{name!r} is not in a checkout of the repository and could not be downloaded from {url} ({e}); "
                                 "run inside a clone of the repository, or check the name and the network.") from None
-    os.replace(dst.with_name(dst.name + '.part'), dst)
-    return dst
+    return atomic_write(dst, lambda f: f.write(data))   # a new file renamed into place: a planted link is replaced
 
 # %% ../nbs/09_figures.ipynb #w11fig10
 def work_dir(name:str='mas_nbdev', # folder in your Google Drive (on Colab)

@@ -8,14 +8,14 @@ import os, copy, inspect, tempfile
 from pathlib import Path
 import torch
 from torch import nn, Tensor
-from .data import ImageData, data_fingerprint
+from .data import ImageData, data_fingerprint, same_data
 from .data import place_data
 from .models import ARCHS, net_spec, make_net
 from .augment import DSA, network_strategy
 from .train import sgd, multistep, train_epoch, accuracy
 
 # %% auto #0
-__all__ = ['ModelPool', 'pretrain_pool', 'atomic_save']
+__all__ = ['TMP_SUFFIX', 'ModelPool', 'pretrain_pool', 'atomic_write', 'atomic_save', 'sweep_temps']
 
 # %% ../nbs/04_pretrain.ipynb #9a73f029
 def _full_spec(spec:dict)->dict:
@@ -66,7 +66,7 @@ class ModelPool:
         if keys:
             raise ValueError(f"pool was made for {_fmt(have, keys)} but this run needs {_fmt(need, keys)}; "
                              "delete the file or pass a pool made for this network.")
-        if fingerprint and self.fingerprint and fingerprint != self.fingerprint:
+        if fingerprint and self.fingerprint and not same_data(self.fingerprint, fingerprint):
             raise ValueError(f"pool was made on other data (same name {self.dataset!r} and shape, other labels or pixels: fingerprint "
                              f"{self.fingerprint} there, {fingerprint} now); delete the file or pass a pool made on this data.")
 
@@ -82,11 +82,11 @@ class ModelPool:
 
     def save(self, path:str|Path, # destination file (written atomically)
             )->Path:
-        "Write the pool to `path` atomically (see `atomic_save`)."
-        return atomic_save({'format': 'mas_nbdev.ModelPool', 'version': 1, 'states': self.states, 'spec': self.spec,
-                            'dataset': self.dataset, 'epochs': self.epochs, 'seeds': self.seeds,
-                            'accuracies': self.accuracies, 'settings': self.settings,
-                            'fingerprint': self.fingerprint}, path)
+        "Write the pool to `path` atomically, in the checksummed format of `write_checkpoint`."
+        from mas_nbdev.synthetic import write_checkpoint   # that module builds on this one
+        return write_checkpoint({'states': self.states, 'spec': self.spec, 'dataset': self.dataset, 'epochs': self.epochs,
+                                 'seeds': self.seeds, 'accuracies': self.accuracies, 'settings': self.settings,
+                                 'fingerprint': self.fingerprint}, path, kind='model pool')
 
     @classmethod
     def load(cls, path:str|Path, # a file written by ModelPool.save
@@ -94,14 +94,12 @@ class ModelPool:
              dataset:str=None, # refuse the pool unless it was made for this dataset
              fingerprint:str=None, # refuse the pool unless it was made on data with this data_fingerprint
             )->ModelPool:
-        "Read a pool saved with `save`, checking it against the run's `spec` and `dataset` when given."
-        try: d = torch.load(path, map_location='cpu', weights_only=True)
-        except FileNotFoundError: raise
-        except Exception as e:   # a crafted pickle is refused unrun; a truncated file is unreadable
-            raise ValueError(f"{path} is not a model pool saved by `ModelPool.save` ({type(e).__name__}: "
-                             f"{(str(e).splitlines() or [''])[0]}).") from None
-        if not isinstance(d, dict) or d.get('format') != 'mas_nbdev.ModelPool':
-            raise ValueError(f"{path} is not a model pool saved by `ModelPool.save`.")
+        "Read a pool saved with `save` (checksum verified, never run), checking it against the run's `spec` and `dataset` when given."
+        from mas_nbdev.synthetic import read_checkpoint
+        try: d = read_checkpoint(path, kind='model pool')
+        except ValueError:
+            d = _legacy_pool(path)   # a pool of an older version, without a checksum
+            if d is None: raise
         pool = cls(d['states'], d['spec'], d['dataset'], d['epochs'], d['seeds'], d['accuracies'], d['settings'], d.get('fingerprint'))
         pool.check(spec, dataset, fingerprint)
         return pool
@@ -114,6 +112,17 @@ class ModelPool:
             acc = f", test accuracy {a.mean():.1f} ± {a.std():.1f}%" if len(a) > 1 else f", test accuracy {a[0]:.1f}%"
         return (f"ModelPool({len(self)} x {self.spec.get('arch')}{' ' + extra if extra else ''} for {self.dataset!r}, "
                 f"{self.epochs} epochs, seeds {self.seeds}{acc})")
+
+def _legacy_pool(path)->dict:
+    "The contents of a pool file of mas_nbdev <= 0.0.x (plain `torch.save`, no checksum), with a warning; None for any other file."
+    try: d = torch.load(path, map_location='cpu', weights_only=True)
+    except Exception: return None
+    if not isinstance(d, dict) or d.get('format') != 'mas_nbdev.ModelPool': return None
+    if not (isinstance(d.get('states'), list) and all(isinstance(x, dict) for x in d['states']) and isinstance(d.get('spec'), dict)
+            and isinstance(d.get('seeds'), list) and len(d['seeds']) == len(d['states'])): return None
+    warnings.warn(f"the pool {str(path)!r} was written by an older mas_nbdev, without a checksum, so damage to it cannot be detected; "
+                  "it was loaded unverified. Save it again (ModelPool.load(path).save(path)) to add one.")
+    return d
 
 # %% ../nbs/04_pretrain.ipynb #467ed1f5
 def pretrain_pool(train:ImageData, # the real training data
@@ -157,21 +166,30 @@ def pretrain_pool(train:ImageData, # the real training data
     return ModelPool(states, spec, train.name, epochs, seeds, accs if test is not None else None, settings, data_fingerprint(train))
 
 # %% ../nbs/04_pretrain.ipynb #ec420fb7
-def atomic_save(obj, # anything `torch.save` accepts
-                path:str|Path, # destination; its folder is created if needed
-               )->Path: # the path written
-    "`torch.save` `obj` to `path` atomically: a failure midway leaves any previous file at `path` untouched."
-    path = Path(path)
+import io, re, stat, warnings
+
+TMP_SUFFIX = '.mas_nbdev-tmp'   # every temporary file this library writes is named `.<file>.<pid>.<8 random characters>.mas_nbdev-tmp`
+_TMP_NAME = re.compile(r'\.(?P<name>.+)\.(?P<pid>\d+)\.[a-z0-9_]{8}' + re.escape(TMP_SUFFIX) + '$')
+
+def atomic_write(path:str|Path, # destination; its folder is created if needed ('~' is expanded)
+                 write:callable, # `write(f)` writes the contents to the binary file object `f`
+                )->Path: # the path written
+    "Write `path` atomically: a fresh temporary file in the same folder, forced to disk, then renamed over `path` (a link planted there is replaced, never followed)."
+    path = Path(path).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.{os.getpid()}.', suffix=TMP_SUFFIX)   # O_EXCL: a new file
     try:
         with os.fdopen(fd, 'wb') as f:
-            torch.save(obj, f)
+            write(f)
             f.flush(); os.fsync(f.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)   # mkstemp makes it private (0600)
+        try: old = os.lstat(path)
+        except FileNotFoundError: old = None
+        os.chmod(tmp, old.st_mode & 0o777 if old is not None and stat.S_ISREG(old.st_mode) else 0o644)   # mkstemp makes it private (0600)
         os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
+    except BaseException as e:
+        if os.path.lexists(tmp): os.unlink(tmp)
+        if isinstance(e, OSError):   # a full disk, a vanished folder, no permission: name the file, say what was kept
+            raise OSError(e.errno, f"could not write {str(path)!r}: {e.strerror or e}; any previous file there is kept unchanged") from e
         raise
     try:  # make the rename itself durable (POSIX; not possible on Windows)
         dfd = os.open(path.parent, os.O_RDONLY)
@@ -179,3 +197,31 @@ def atomic_save(obj, # anything `torch.save` accepts
         finally: os.close(dfd)
     except OSError: pass
     return path
+
+def atomic_save(obj, # anything `torch.save` accepts
+                path:str|Path, # destination; its folder is created if needed
+               )->Path: # the path written
+    "`torch.save` `obj` to `path` atomically: a failure midway leaves any previous file at `path` untouched."
+    buf = io.BytesIO(); torch.save(obj, buf)   # in memory first: a full disk is then an OSError of the write, not torch's RuntimeError
+    return atomic_write(path, lambda f: f.write(buf.getbuffer()))
+
+def sweep_temps(folder:str|Path, # the folder to clean
+                name:str=None, # only the temporary files of this file name (default: of any file)
+                only_dead:bool=True, # only those of processes no longer running on this machine (False: all; a held lock proves them stale)
+               )->list: # the files removed
+    "Remove the temporary files this library's writes left in `folder` when a process was killed midway; no other file is touched."
+    folder, gone = Path(folder).expanduser(), []
+    if not folder.is_dir(): return gone
+    for p in folder.iterdir():
+        m = _TMP_NAME.fullmatch(p.name)
+        if m is None or (name is not None and m['name'] != name) or not p.is_file() or p.is_symlink(): continue
+        if only_dead and _alive(int(m['pid'])): continue
+        p.unlink(missing_ok=True); gone.append(p)
+    return gone
+
+def _alive(pid:int)->bool:
+    "Whether process `pid` runs on this machine."
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except (PermissionError, OverflowError): return True
+    return True

@@ -18,8 +18,8 @@ from .pretrain import ModelPool, atomic_save
 
 # %% auto #0
 __all__ = ['METRICS', 'INITS', 'FILE_VERSION', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients', 'match_losses',
-           'distribution_match_loss', 'decode', 'init_images', 'write_checkpoint', 'read_checkpoint', 'SyntheticSet',
-           'class_rows', 'ClassMomentumSGD', 'class_generators']
+           'distribution_match_loss', 'decode', 'init_images', 'write_checkpoint', 'read_checkpoint', 'check_state',
+           'SyntheticSet', 'class_rows', 'ClassMomentumSGD', 'class_generators']
 
 # %% ../nbs/06_synthetic.ipynb #c695a3a3
 def matched_params(net:nn.Module, # the network whose gradients are matched
@@ -164,8 +164,9 @@ def _check_init(data:ImageData, ipc:int, factor:int, init:str):
     if have < need:
         fit = have // (factor ** 2 if init == 'mix' else 1)
         how = f"ipc x factor^2 = {ipc} x {factor**2} = {need}" if init == 'mix' else f"ipc = {ipc}"
+        fix = f"ipc <= {fit} fits, or use " if fit > 0 else "no ipc fits at this factor: use "
         raise ValueError(f"init={init!r} needs {how} real images per class, but class {c} has only {have}; "
-                         f"ipc <= {fit} fits" + (", or use init='noise'." if init == 'real' else ", or use init='real' or a smaller factor."))
+                         + fix + ("init='noise'." if init == 'real' else "init='real' or a smaller factor."))
 
 def init_images(data:ImageData, # the real training data
                 ipc:int, # stored images per class
@@ -224,6 +225,7 @@ def _from_plain(obj):
     return obj
 
 # %% ../nbs/06_synthetic.ipynb #5d1ae6d2
+import os
 def _marker(kind:str)->str: return 'mas_nbdev.' + kind.replace(' ', '_')
 
 def write_checkpoint(state:dict, # plain data, tensors, numpy arrays and ModelPools (any keys)
@@ -234,8 +236,12 @@ def write_checkpoint(state:dict, # plain data, tensors, numpy arrays and ModelPo
     if not isinstance(state, dict): raise TypeError(f"a {kind} is a dict, got {type(state).__name__}.")
     buf = io.BytesIO(); torch.save(_to_plain(state), buf)
     data = buf.getvalue()
-    return atomic_save({'format': _marker(kind), 'version': FILE_VERSION, 'sha256': hashlib.sha256(data).hexdigest(),
-                        'payload': torch.frombuffer(bytearray(data), dtype=torch.uint8)}, path)
+    try: return atomic_save({'format': _marker(kind), 'version': FILE_VERSION, 'sha256': hashlib.sha256(data).hexdigest(),
+                             'payload': torch.frombuffer(bytearray(data), dtype=torch.uint8)}, path)
+    except OSError as e:   # a full disk, a vanished folder: say that the previous file is kept
+        kept = f"the previous {kind} there is kept unchanged" if os.path.isfile(path) else f"no {kind} was there before"
+        cause = e.__cause__ if isinstance(e.__cause__, OSError) else e   # atomic_write's own wrapping names the file already
+        raise OSError(e.errno, f"could not write the {kind} {str(path)!r} ({cause.strerror or cause}); {kept}") from e
 
 def read_checkpoint(path:str|Path, # a file written by write_checkpoint
                     kind:str='checkpoint', # what the file must be: 'checkpoint' or 'synthetic set'
@@ -248,19 +254,107 @@ def read_checkpoint(path:str|Path, # a file written by write_checkpoint
         with warnings.catch_warnings():   # torch warns about the pickle protocol of foreign files before refusing them
             warnings.simplefilter('ignore', UserWarning); outer = torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError:
-        raise refuse("it holds objects other than plain data and tensors, so it was not unpickled: a file of an older "
-                     "version of this library, or a crafted one") from None
+        raise refuse("it is not a file of plain data and tensors, so it was not unpickled and no code in it ran: damaged or "
+                     "random bytes, a file of an older version of this library, or a crafted one") from None
     except Exception as e: raise refuse(f"unreadable: {type(e).__name__}: {(str(e).splitlines() or [''])[0]}") from None
     fmt = outer.get('format') if isinstance(outer, dict) else None
     if not isinstance(fmt, str) or not fmt.startswith('mas_nbdev.'): raise refuse("it has no format marker of this library")
     if fmt != _marker(kind): raise refuse(f"it is a {fmt.split('.', 1)[1].replace('_', ' ')}")
-    if outer.get('version', 0) > FILE_VERSION:
+    version, payload = outer.get('version', 0), outer.get('payload')
+    if isinstance(version, bool) or not isinstance(version, int): raise refuse(f"its version {version!r} is not a whole number")
+    if version > FILE_VERSION:
         raise ValueError(f"{str(path)!r} was written by a newer version of mas_nbdev (file version {outer['version']}); upgrade to read it.")
-    data = outer['payload'].numpy().tobytes()
+    if not isinstance(payload, Tensor) or payload.dtype != torch.uint8 or payload.ndim != 1: raise refuse("it has no payload of bytes")
+    data = payload.numpy().tobytes()
     if hashlib.sha256(data).hexdigest() != outer.get('sha256'):
         raise ValueError(f"{kind} {str(path)!r} is corrupted: its checksum does not match its contents (a damaged copy or "
                          "disk); restore a good copy, or delete it to start afresh.")
-    return _from_plain(torch.load(io.BytesIO(data), map_location='cpu', weights_only=True))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', UserWarning); state = torch.load(io.BytesIO(data), map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError:
+        raise refuse("its payload holds objects other than plain data and tensors, so it was not unpickled: a crafted file") from None
+    except Exception as e: raise refuse(f"its payload is unreadable: {type(e).__name__}: {(str(e).splitlines() or [''])[0][:200]}") from None
+    try: state = _from_plain(state)
+    except Exception as e: raise refuse(f"its contents are malformed: {type(e).__name__}: {(str(e).splitlines() or [''])[0][:200]}") from None
+    return check_state(state, kind, path)
+
+# %% ../nbs/06_synthetic.ipynb #a190bd33
+def _is_count(v, lo:int=0)->bool: return isinstance(v, int) and not isinstance(v, bool) and v >= lo
+def _desc(x)->str: return f"a {x.dtype} tensor of shape {tuple(x.shape)}" if isinstance(x, Tensor) else f"a {type(x).__name__}"
+def _pixels_ok(x)->bool: return isinstance(x, Tensor) and x.is_floating_point() and x.ndim == 4 and x.numel() > 0 and bool(torch.isfinite(x).all())
+
+def _checkpoint_problem(d:dict):
+    "What is wrong with a checkpoint's contents (None when nothing is)."
+    s, it, x = d['settings'], d['iteration'], d['images']
+    if not isinstance(s, dict): return f"its settings are {_desc(s)}, not a dict"
+    if not _is_count(it): return f"its iteration {it!r} is not a count >= 0"
+    ipc, shape = s.get('ipc'), s.get('data_shape')
+    if not _is_count(ipc, 1): return f"its settings' ipc {ipc!r} is not a positive count"
+    if not (isinstance(shape, (tuple, list)) and len(shape) == 4 and all(_is_count(v, 1) for v in shape)): return f"its settings' data_shape {shape!r} is not N x C x H x W"
+    if not (isinstance(d['class_rng'], list) and d['class_rng'] and all(isinstance(g, Tensor) and g.dtype == torch.uint8 for g in d['class_rng'])):
+        return "its class_rng is not a list of generator states"
+    want = (len(d['class_rng']) * ipc, *shape[1:])
+    if not _pixels_ok(x) or tuple(x.shape) != want: return f"its images are {_desc(x)}, not finite float images of shape {want}"
+    if not (isinstance(d['img_buf'], Tensor) and d['img_buf'].shape == x.shape and d['img_buf'].is_floating_point()): return f"its img_buf is {_desc(d['img_buf'])}, not shaped like the images"
+    sm = d['sampler']
+    if not (isinstance(sm, dict) and all(isinstance(sm.get(k), list) and len(sm[k]) == len(d['class_rng']) for k in ('order', 'pos'))):
+        return "its sampler state is not one order and one position per class"
+    if not (isinstance(d['history'], list) and all(isinstance(h, dict) for h in d['history'])): return "its history is not a list of records"
+    if not (isinstance(d['rng'], dict) and {'python', 'numpy', 'torch'} <= set(d['rng'])): return "its rng is not the state of the global generators"
+    if not _is_count(d['world_size'], 1): return f"its world_size {d['world_size']!r} is not a positive count"
+    if d['pool'] is not None and not isinstance(d['pool'], ModelPool): return f"its pool is {_desc(d['pool'])}"
+
+_SYNSET_FIELDS = ('images', 'labels', 'num_classes', 'ipc', 'factor', 'mean', 'std', 'name', 'settings', 'iteration', 'history')
+
+def _synthetic_set_problem(d:dict):
+    "What is wrong with a synthetic set's contents (None when nothing is)."
+    extra = set(d) - set(_SYNSET_FIELDS)
+    if extra: return f"it has entries {sorted(extra)} that a synthetic set has not"
+    x, y, k, ipc, f = d['images'], d['labels'], d['num_classes'], d['ipc'], d['factor']
+    if not (_is_count(k, 1) and _is_count(ipc, 1) and _is_count(f, 1)): return f"num_classes {k!r}, ipc {ipc!r}, factor {f!r} are not all positive counts"
+    if not _pixels_ok(x) or len(x) != k * ipc: return f"its images are {_desc(x)}, not {k * ipc} finite float images"
+    if not (isinstance(y, Tensor) and not y.is_floating_point() and y.shape == (len(x),) and (y.numel() == 0 or (y.min() >= 0 and y.max() < k))):
+        return f"its labels are {_desc(y)}, not {len(x)} class indices in 0..{k - 1}"
+    for name in ('mean', 'std'):
+        v = d[name]
+        if not (isinstance(v, (tuple, list)) and len(v) == x.shape[1] and all(isinstance(m, (int, float)) for m in v)): return f"its {name} {v!r} is not one number per channel"
+    if not (isinstance(d.get('settings', {}), dict) and isinstance(d.get('history', []), list) and isinstance(d.get('name', ''), str)
+            and _is_count(d.get('iteration', 0))): return "its settings, history, name or iteration have the wrong type"
+
+def _model_pool_problem(d:dict):
+    "What is wrong with a pool's contents (None when nothing is)."
+    st, seeds = d['states'], d['seeds']
+    if not (isinstance(st, list) and st and all(isinstance(m, dict) and m and all(isinstance(k, str) and isinstance(v, Tensor) for k, v in m.items()) for m in st)):
+        return "its states are not a list of state dicts"
+    if not (isinstance(seeds, list) and len(seeds) == len(st) and all(_is_count(v) for v in seeds)): return f"its seeds {seeds!r} are not one count per network"
+    if not (isinstance(d['spec'], dict) and isinstance(d['dataset'], str) and _is_count(d['epochs'])): return "its spec, dataset or epochs have the wrong type"
+    acc = d.get('accuracies')
+    if acc is not None and not (isinstance(acc, list) and len(acc) == len(st) and all(isinstance(a, (int, float)) for a in acc)): return "its accuracies are not one number per network"
+    if not (d.get('settings') is None or isinstance(d['settings'], dict)) or not (d.get('fingerprint') is None or isinstance(d['fingerprint'], str)):
+        return "its settings or fingerprint have the wrong type"
+
+_REQUIRED = {
+    'checkpoint': (('settings', 'iteration', 'images', 'img_buf', 'sampler', 'class_rng', 'rng', 'history', 'world_size', 'pool'), _checkpoint_problem),
+    'synthetic set': (('images', 'labels', 'num_classes', 'ipc', 'factor', 'mean', 'std'), _synthetic_set_problem),
+    'model pool': (('states', 'spec', 'dataset', 'epochs', 'seeds'), _model_pool_problem),
+}
+
+def check_state(state, # the contents of a file, as read_checkpoint rebuilt them
+                kind:str='checkpoint', # what the file must be
+                path='', # the file, for the message
+                full:bool=None, # check every key a file of `kind` needs (default: yes for synthetic sets and pools; for
+                                # a checkpoint, only the resume path asks, since write_checkpoint stores any keys)
+               )->dict: # `state`, unchanged
+    "Refuse contents a file of `kind` cannot have (missing keys, wrong types, shapes or ranges) with one message: 'not a (kind) of this library'."
+    why = None
+    if not isinstance(state, dict) or not all(isinstance(k, str) for k in state): why = f"its contents are {_desc(state)}, not a dict of named entries"
+    elif kind in _REQUIRED and (full if full is not None else kind != 'checkpoint'):
+        keys, problem = _REQUIRED[kind]
+        missing = [k for k in keys if k not in state]
+        why = f"it has no {', '.join(missing)}" if missing else problem(state)
+    if why: raise ValueError(f"not a {kind} of this library: {str(path)!r} ({why}).")
+    return state
 
 # %% ../nbs/06_synthetic.ipynb #d340a893
 @dataclass
