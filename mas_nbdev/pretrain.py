@@ -114,7 +114,7 @@ class ModelPool:
                 f"{self.epochs} epochs, seeds {self.seeds}{acc})")
 
 def _legacy_pool(path)->dict:
-    "The contents of a pool file of mas_nbdev <= 0.0.x (plain `torch.save`, no checksum), with a warning; None for any other file."
+    "The contents of a pool file written by an earlier version (plain `torch.save`, no checksum), with a warning; None for any other file."
     try: d = torch.load(path, map_location='cpu', weights_only=True)
     except Exception: return None
     if not isinstance(d, dict) or d.get('format') != 'mas_nbdev.ModelPool': return None
