@@ -1,6 +1,7 @@
 """Give every notebook what it needs to open and run on Google Colab, generated from settings.ini.
 
-Each notebook in nbs/ gets
+Each notebook in nbs/ with code cells gets (a page of prose only, such as index and method, gets neither:
+there is nothing to run, and the index carries its own labelled badge to a notebook that runs something)
 1. a hidden install cell, right after its `#| default_exp` cell (first, when it has none), that runs only
    where `/content` exists (Colab): it pip-installs the library from settings.ini's `git_url` (its loose
    requirements are all preinstalled on Colab, so no package Colab ships changes), and nbdev 2 with the pins of
@@ -82,9 +83,15 @@ def install_source(cfg:dict)->str:
 def _src(c)->str: return ''.join(c['source'])
 def _is_title(c)->bool: return c['cell_type'] == 'markdown' and _src(c).lstrip().startswith('# ')
 
+def has_code(nb:dict)->bool:
+    "Whether `nb` has code besides the install cell: a page of prose only (index, method) gets neither cell nor badge."
+    return any(c['cell_type'] == 'code' and MARK not in _src(c) for c in nb['cells'])
+
 def expected(nb:dict, path:Path, cfg:dict)->dict:
-    "`nb` with the install cell and badge as they should be."
+    "`nb` with the install cell and badge as they should be (none of either for a notebook without code)."
     cells = [c for c in nb['cells'] if not (c['cell_type'] == 'code' and MARK in _src(c))]
+    if not has_code(nb):
+        return dict(nb, cells=[c for c in cells if not (c['cell_type'] == 'markdown' and _re_badge_cell.match(_src(c)))])
     at = 1 if cells and cells[0]['cell_type'] == 'code' and _src(cells[0]).startswith('#| default_exp') else 0
     cell = {'cell_type': 'code', 'execution_count': None, 'id': 'colab' + hashlib.md5(path.name.encode()).hexdigest()[:6],
             'metadata': {}, 'outputs': [], 'source': install_source(cfg)}

@@ -38,7 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/'tools'))
-from colab import MARK, COLAB_DIR, lib_spec, settings   # noqa: E402  (the install cell's generator)
+from colab import MARK, COLAB_DIR, lib_spec, settings, has_code   # noqa: E402  (the install cell's generator)
 
 COLAB_PACKAGES = ['fastai', 'ipython', 'matplotlib', 'scikit-learn']   # preinstalled on Colab, current releases
 COLAB_PYTHON = '3.12'
@@ -212,6 +212,7 @@ def main():
     cp = configparser.ConfigParser(); cp.read(ROOT/'settings.ini')
     flags = cp['DEFAULT'].get('tst_flags', '')
     nbs = [Path(o).resolve() for o in a.nbs] or sorted((ROOT/'nbs').glob('*.ipynb'))
+    nbs = [nb for nb in nbs if has_code(json.loads(nb.read_text(encoding='utf-8')))]   # prose pages: nothing to install or run
     t0 = time.time()
     with tempfile.TemporaryDirectory(prefix='colab_rehearsal_') as tmp:
         work = Path(tmp); (work/'scripts').mkdir()
