@@ -195,7 +195,9 @@ def page_links(nb)->tuple:
             texts.append(md)
         for t in texts:
             for text, target in _re_link.findall(_re_fence_block.sub('', t)): links.append((text, target, section))
-    return ids, links, dups
+    defs = {m[1] for c in nb.cells if c.cell_type == 'code' and not re.search(r'^#\|\s*export', c.source, re.M)
+            for m in re.finditer(r'^(?:async\s+)?(?:def|class)\s+(\w+)', c.source, re.M)}
+    return ids, links, dups, defs
 
 def link_defects(pages:dict, cfg:dict)->set:
     "Every internal link and anchor of the rendered pages resolved the way the site resolves them."
@@ -204,7 +206,7 @@ def link_defects(pages:dict, cfg:dict)->set:
     by_file = {page_file(n): n for n in every}
     repo_blob = f"{cfg['git_url']}/blob/{cfg['branch']}/"
     colab = f"https://colab.research.google.com/github/{cfg['user']}/{cfg['repo']}/blob/{cfg['branch']}/"
-    for name, (ids, links, dups) in pages.items():
+    for name, (ids, links, dups, defs) in pages.items():
         page = Path(name).stem
         for i, first, kind, head in dups:
             found.add((page, f'#{i}', f'heading {head!r} ({kind}) repeats the id of an earlier {first}: links to #{i} land on the first'))
@@ -216,7 +218,10 @@ def link_defects(pages:dict, cfg:dict)->set:
                 rel = t[len(repo_blob) if t.startswith(repo_blob) else len(colab):].split('#')[0]
                 if not (ROOT/rel).exists(): found.add((page, where, f'link to {t}: {rel} is not in the repository'))
                 continue
-            if t.startswith(site): t = t[len(site):]
+            if t.startswith(site):
+                t = t[len(site):]
+                if (m := re.fullmatch(r'`([\w.]+)(?:\(\))?`', text)) and m[1] in defs and page_file(name) != t.partition('#')[0]:
+                    found.add((page, where, f'`{m[1]}` is defined on this page but links to the library\'s {t}: rename the local one or unquote it'))
             elif re.match(r'^[a-z]+:', t): continue                         # other sites: not checked offline
             path, _, anchor = t.partition('#')
             if not path: target_nb = name
