@@ -263,6 +263,27 @@ def cell_defects(page:str, nb, raw=None)->set:
                 found.add((page, sym, 'saved show_doc output ' + ('missing' if not old else 'stale') + ' (GitHub shows it): run the cell and save'))
     return found
 
+def selftest():
+    "The checker's own checks (run by --check): a checker that stopped finding defects would pass everything."
+    for head, want in [('## The whole run: condense()', 'the-whole-run-condense'), ('## `condense()`', 'condense'),
+                       ("## A user's own data", 'a-users-own-data'), ('### ImageData.batch', 'imagedata.batch'),
+                       ('## Geometric operations: crop, scale, rotate', 'geometric-operations-crop-scale-rotate'),
+                       ('### _outer_iteration', 'outer_iteration'), ('## Custom {#my-id}', 'my-id'),
+                       ('## 3 steps', 'steps'), ('## The pipeline: [`DSA`](https://x/augment.html#dsa)', 'the-pipeline-dsa')]:
+        assert pandoc_id(head.lstrip('# ')) == want, (head, pandoc_id(head.lstrip('# ')), want)
+    assert _re_nested.search('see [[`condense`](https://s/condense.html#condense)](condense.html#x)')
+    assert not _re_nested.search('[![Open In Colab](https://b.svg)](https://colab)')
+    assert _re_tmp.search("under '/tmp/tmp6as0hdcp'") and not _re_tmp.search("under 'no_data_here'")
+    assert page_file('07_condense.ipynb') == 'condense.html' and page_file('index.ipynb') == 'index.html'
+    cfg = dict(doc_host='https://u.github.io', doc_baseurl='/r', git_url='https://github.com/u/r', branch='main', user='u', repo='r')
+    nbs = {p.name for p in (ROOT/'nbs').glob('*.ipynb')}
+    a, b = sorted(nbs)[:2]
+    pages = {a: ({'x': 'heading'}, [('t', f'{b}#nope', '(top)'), ('t', 'https://u.github.io/r/' + page_file(a) + '#x', '(top)'),
+                                     ('t', page_file(b), '(top)'), ('`f`', 'https://u.github.io/r/' + page_file(b) + '#f', '(top)')], [], {'f'}),
+             b: ({'f': 'show_doc'}, [], [('x', 'heading', 'show_doc', 'x')], set())}
+    kinds = sorted(k[2].split(':')[-1].strip()[:12] for k in link_defects(pages, cfg))
+    assert len(kinds) == 4, kinds   # missing anchor, .html link, local name linked away, repeated id; the good link passes
+
 def _norm_doc(md:str)->str:
     "A `show_doc` output with nbdev's links and the source line number taken out (line numbers move with every edit)."
     md = clean_md(re.sub(r'#L\d+', '', md))
@@ -331,6 +352,7 @@ def main():
     p.add_argument('--check', action='store_true', help='scan the pages for defects; fail on any not in tools/render_known.txt')
     p.add_argument('--update-known', action='store_true', help='with --check: write the defects found to tools/render_known.txt')
     a = p.parse_args()
+    if a.check or a.update_known: selftest()
     nbs = [Path(o).resolve() for o in a.nbs] or sorted((ROOT/'nbs').glob('*.ipynb'))
     os.chdir(ROOT)  # nbdev finds settings.ini from the working directory
     out = ROOT/'_proc'/'html'
