@@ -31,8 +31,9 @@ notebook, not step 3.
 
     python tools/colab_rehearsal.py [--deps-venv .venv] [--jobs 2] [--install-only] [nbs/05_perturb.ipynb ...]
     python tools/colab_rehearsal.py --resolve
+    python tools/colab_rehearsal.py --prepare DIR && python tools/colab_rehearsal.py --work DIR   # CI: build early, in the background
 """
-import argparse, configparser, json, os, re, shutil, subprocess, sys, tempfile, time
+import argparse, configparser, contextlib, json, os, re, shutil, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -82,7 +83,7 @@ def colab_env(work:Path, deps_python:Path)->Path:
     py = _py(env)
     (_purelib(py)/'_colab_preinstalled.pth').write_text(f'{links}\n')
     t0 = time.time()
-    r = subprocess.run([str(py), '-m', 'pip', 'install', '-q', *COLAB_PACKAGES], capture_output=True, text=True)
+    r = subprocess.run([str(py), '-m', 'pip', 'install', '-q', '--no-compile', *COLAB_PACKAGES], capture_output=True, text=True)   # no .pyc: faster
     if r.returncode: raise SystemExit(f"could not build the Colab-like environment:\n{r.stdout}{r.stderr}")
     vers = subprocess.run([str(py), '-c', 'import importlib.metadata as m; print(" ".join(f"{n} {m.version(n)}" for n in '
                            '("fastai", "fastcore", "ipython", "matplotlib", "torch", "torchvision", "numpy")))'],
@@ -186,11 +187,14 @@ def resolve()->int:
     cfg = settings()
     reqs = cfg['requirements'].split() + cfg['dev_requirements'].split()
     major, minor = map(int, cfg['min_python'].split('.'))
-    bad = 0
-    for v, want in ((cfg['min_python'], True), (COLAB_PYTHON, True), (f'{major}.{minor - 1}', False)):
+    def one(v):
         with tempfile.TemporaryDirectory() as t:
-            r = subprocess.run([sys.executable, '-m', 'pip', 'install', '--dry-run', '--ignore-installed', '-q', '--python-version', v,
-                                '--only-binary=:all:', '--target', t, *reqs], capture_output=True, text=True)
+            return subprocess.run([sys.executable, '-m', 'pip', 'install', '--dry-run', '--ignore-installed', '-q', '--python-version', v,
+                                   '--only-binary=:all:', '--target', t, *reqs], capture_output=True, text=True)
+    cases = ((cfg['min_python'], True), (COLAB_PYTHON, True), (f'{major}.{minor - 1}', False))
+    with ThreadPoolExecutor(len(cases)) as ex: runs = list(ex.map(one, [v for v, _ in cases]))   # network-bound: side by side
+    bad = 0
+    for (v, want), r in zip(cases, runs):
         ok = r.returncode == 0
         print(f"{'ok  ' if ok == want else 'FAIL'}  Python {v}: the pins {'resolve' if ok else 'do not resolve'}"
               f" ({'expected' if ok == want else 'min_python in settings.ini is wrong'})", flush=True)
@@ -205,6 +209,8 @@ def main():
     p.add_argument('--timeout', type=int, default=900, help='seconds per notebook')
     p.add_argument('--install-only', action='store_true', help="run only each notebook's install cell, not the notebooks")
     p.add_argument('--resolve', action='store_true', help='only check that the pins resolve for min_python and Colab, not below')
+    p.add_argument('--prepare', metavar='DIR', help='only build the wheel and the Colab-like environment in DIR (CI: in the background)')
+    p.add_argument('--work', metavar='DIR', help='use the environment --prepare built in DIR instead of building one')
     a = p.parse_args()
     if a.resolve: sys.exit(1 if resolve() else 0)
     deps_python = _py(Path(a.deps_venv))
@@ -214,10 +220,19 @@ def main():
     nbs = [Path(o).resolve() for o in a.nbs] or sorted((ROOT/'nbs').glob('*.ipynb'))
     nbs = [nb for nb in nbs if has_code(json.loads(nb.read_text(encoding='utf-8')))]   # prose pages: nothing to install or run
     t0 = time.time()
-    with tempfile.TemporaryDirectory(prefix='colab_rehearsal_') as tmp:
-        work = Path(tmp); (work/'scripts').mkdir()
-        wheel = build_wheel(work, deps_python)
-        py = colab_env(work, deps_python)
+    if a.prepare:
+        work = Path(a.prepare); work.mkdir(parents=True)
+        (work/'scripts').mkdir(); build_wheel(work, deps_python); colab_env(work, deps_python)
+        (work/'ready').write_text('built by colab_rehearsal.py --prepare\n'); return
+    with (contextlib.nullcontext(a.work) if a.work else tempfile.TemporaryDirectory(prefix='colab_rehearsal_')) as tmp:
+        work = Path(tmp)
+        if a.work:
+            if not (work/'ready').exists(): sys.exit(f"{work} was not built by --prepare (or its build failed)")
+            wheel, py = next((work/'wheels').glob('*.whl')), _py(work/'colab')
+        else:
+            (work/'scripts').mkdir()
+            wheel = build_wheel(work, deps_python)
+            py = colab_env(work, deps_python)
         print(f"skipping cells flagged: {flags}", flush=True)
         results, failed = [], []
         def show(r):
