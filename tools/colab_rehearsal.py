@@ -154,6 +154,7 @@ for i, src in enumerate(cells):
         continue
     if directives(src) & (flags | {'eval: false'}): skipped += 1; continue
     ran += 1
+    print(f'-- code cell {i}: {src.splitlines()[0][:70] if src.strip() else ""}', flush=True)   # where a timeout struck
     if not shell.run_cell(src).success: fail(f'code cell {i} raised:\n{src[:800]}')
 print(f'notebook: {ran} code cells ran, {skipped} skipped (flagged), in an empty folder', flush=True)
 '''
@@ -179,7 +180,9 @@ def rehearse(nb:Path, py:Path, work:Path, wheel:Path, flags:str, timeout:int, mo
     try:
         r = subprocess.run(args, cwd=d, env=env, capture_output=True, text=True, timeout=timeout)
         ok, out = r.returncode == 0, r.stdout + r.stderr
-    except subprocess.TimeoutExpired: ok, out = False, f'timed out after {timeout} s'
+    except subprocess.TimeoutExpired as e:
+        part = ''.join(x.decode(errors='replace') if isinstance(x, bytes) else (x or '') for x in (e.stdout, e.stderr))
+        ok, out = False, part + f'\ntimed out after {timeout} s'
     return nb.name, ok, time.time() - t0, out
 
 def resolve()->int:
@@ -206,7 +209,7 @@ def main():
     p.add_argument('nbs', nargs='*', help='notebooks (default: nbs/*.ipynb)')
     p.add_argument('--deps-venv', default=str(ROOT/'.venv'), help="venv that torch/torchvision are linked from (default: the README's .venv)")
     p.add_argument('--jobs', type=int, default=1, help='notebooks run side by side')
-    p.add_argument('--timeout', type=int, default=900, help='seconds per notebook')
+    p.add_argument('--timeout', type=int, default=1200, help='seconds per notebook')
     p.add_argument('--install-only', action='store_true', help="run only each notebook's install cell, not the notebooks")
     p.add_argument('--resolve', action='store_true', help='only check that the pins resolve for min_python and Colab, not below')
     p.add_argument('--prepare', metavar='DIR', help='only build the wheel and the Colab-like environment in DIR (CI: in the background)')
