@@ -929,12 +929,13 @@ def _kept(checkpoint)->str:
 
 # %% ../nbs/07_condense.ipynb #ffa9cb84
 def _dashed_parser(func)->tuple:
-    "fastcore's parser for `func` with dashed option names (underscore ones kept as aliases), and dashed -> original names."
+    "fastcore's parser for `func` with dashed option names, both spellings accepted, and each spelling -> fastcore's own name."
     p, original = anno_parser(func, 'mas_condense'), {}
     for a in p._actions:
-        dashed = [o.replace('_', '-') if o.startswith('--') else o for o in a.option_strings]
-        for d, o in zip(dashed, a.option_strings): original[d] = original[o] = o; p._option_string_actions[d] = a
-        a.option_strings = dashed   # what --help and the usage errors show
+        for o in [o for o in a.option_strings if o.startswith('--')]:
+            for alias in ('--' + o[2:].replace('_', '-'), '--' + o[2:].replace('-', '_')):   # fastcore 1.x names options with underscores, 2.x with dashes
+                original[alias] = o; p._option_string_actions[alias] = a
+        a.option_strings = ['--' + o[2:].replace('_', '-') if o.startswith('--') else o for o in a.option_strings]   # what --help shows
     return p, original
 
 def _underscored_argv(func, argv:list)->list:

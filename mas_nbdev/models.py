@@ -60,7 +60,8 @@ class ConvNet(nn.Module):
     def forward(self, x:Tensor)->Tensor: return self.classifier(self.embed(x))
 
 # %% ../nbs/01_convnet.ipynb #2d7f0eb0
-def num_params(net:nn.Module)->int:
+def num_params(net:nn.Module, # any network
+              )->int: # the number of its trainable parameters (those with requires_grad)
     "Number of trainable parameters of `net`."
     return sum(p.numel() for p in net.parameters() if p.requires_grad)
 

@@ -1,10 +1,13 @@
 """Give every notebook what it needs to open and run on Google Colab, generated from settings.ini.
 
-Each notebook in nbs/ gets
+Each notebook in nbs/ with code cells gets (a page of prose only, such as index and method, gets neither:
+there is nothing to run, and the index carries its own labelled badge to a notebook that runs something)
 1. a hidden install cell, right after its `#| default_exp` cell (first, when it has none), that runs only
-   where `/content` exists (Colab) and pip-installs the library from settings.ini's `git_url` together
-   with the nbdev 2 pins that `show_doc` needs (settings.ini's `dev_requirements`, nbdev and its
-   dependencies only); nbdev hides it from the docs (`#| hide`) and it does nothing anywhere else;
+   where `/content` exists (Colab): it pip-installs the library from settings.ini's `git_url` (its loose
+   requirements are all preinstalled on Colab, so no package Colab ships changes), and nbdev 2 with the pins of
+   settings.ini's `dev_requirements` into the private folder `/content/.nbdev2` (`--no-deps --target`: no
+   resolver, nothing in site-packages touched), visible only while `nbdev.showdoc` is imported (see
+   `install_source`); nbdev hides the cell from the docs (`#| hide`) and it does nothing anywhere else;
 2. an "Open in Colab" badge in a markdown cell right after its title cell (nbdev turns the title cell into
    the page's front matter and drops anything else in it), pointing at
    https://colab.research.google.com/github/USER/REPO/blob/BRANCH/NBS/NAME.ipynb, the address nbdev's own
@@ -25,7 +28,11 @@ MARK = '# Colab only:'   # first comment line of the install cell: how this tool
 BADGE_IMG = 'https://colab.research.google.com/assets/colab-badge.svg'
 _re_badge = re.compile(r'\n*\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)\s*$')
 _re_badge_cell = re.compile(r'^\s*\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)\s*$')
-DEV_PKGS = ('nbdev', 'fastcore', 'execnb', 'ghapi', 'fastgit')   # what `show_doc` (nbdev 2) needs on Colab
+DEV_PKGS = ('nbdev', 'fastcore', 'execnb', 'ghapi', 'fastgit')   # what `show_doc` (nbdev 2) needs, from dev_requirements
+# nbdev 2's other import-time dependencies that Colab may lack; exact versions, as installed by `.[dev]`.
+NBDEV2_EXTRA = ('astunparse==1.6.3', 'six==1.17.0')
+COLAB_DIR = '/content'                  # exists on Colab only: the install cell does nothing elsewhere
+PRIVATE = COLAB_DIR + '/.nbdev2'        # nbdev 2 and fastcore 1.x live here, outside Colab's site-packages
 
 def settings(root:Path=ROOT)->dict:
     "settings.ini's [DEFAULT] section, with its %(...)s references resolved."
@@ -40,23 +47,51 @@ def colab_url(nb:Path, cfg:dict)->str:
 
 def badge(nb:Path, cfg:dict)->str: return f"[![Open In Colab]({BADGE_IMG})]({colab_url(nb, cfg)})"
 
+def lib_spec(cfg:dict)->str:
+    "The pip requirement that installs the library from its repository (the rehearsal swaps it for a wheel)."
+    return f"{cfg['lib_name']} @ git+{cfg['git_url']}@{cfg['branch']}"
+
+def nbdev2_pins(cfg:dict)->list:
+    "nbdev 2 and the pins of its dependencies (settings.ini's `dev_requirements`), plus `NBDEV2_EXTRA`."
+    return [r for r in cfg.get('dev_requirements', '').split() if re.split(r'[<>=!~ ]', r)[0] in DEV_PKGS] + list(NBDEV2_EXTRA)
+
 def install_source(cfg:dict)->str:
-    "The hidden install cell: on Colab only, the library from its repository plus nbdev 2 for `show_doc`."
-    pins = [r for r in cfg.get('dev_requirements', '').split() if re.split(r'[<>=!~ ]', r)[0] in DEV_PKGS]
-    pkgs = [f"{cfg['lib_name']} @ git+{cfg['git_url']}@{cfg['branch']}"] + pins
-    cmd = 'install -q ' + ' '.join(shlex.quote(p) for p in pkgs)
+    """The hidden install cell. On Colab only: the library with plain `pip install` (its requirements are loose,
+    Colab already has them all, so nothing Colab ships changes), and nbdev 2 for `show_doc` with `--no-deps
+    --target` into a private folder (nbdev 2 needs fastcore 1.x, Colab's fastai needs fastcore 2.x). That folder
+    is on `sys.path` only while `nbdev.showdoc` is imported; then the fastcore 1.x modules it loaded leave
+    `sys.modules`, so the notebook, the library and fastai import Colab's own fastcore afterwards."""
+    lib = 'install -q ' + shlex.quote(lib_spec(cfg))
+    dev = f'install -q --no-deps --target {PRIVATE} ' + ' '.join(shlex.quote(p) for p in nbdev2_pins(cfg))
+    own = tuple(p for p in DEV_PKGS if p != 'nbdev') + ('astunparse',)   # modules that must stay nbdev's
     return '\n'.join([   # no import statement: nbdev's docs processing would execute the cell and warn
         '#| hide',
-        f"{MARK} install {cfg['lib_name']} from its repository, and nbdev 2 for `show_doc` (does nothing elsewhere).",
-        "if __import__('os').path.exists('/content'):",
-        f"    get_ipython().run_line_magic('pip', {cmd!r})"])
+        f"{MARK} install {cfg['lib_name']} without changing any package Colab ships, and nbdev 2 for `show_doc`",
+        f"# into a private folder that only the documentation helpers see (does nothing elsewhere; see CONTRIBUTING.md).",
+        f"if __import__('os').path.exists({COLAB_DIR!r}):",
+        f"    get_ipython().run_line_magic('pip', {lib!r})",
+        f"    _sys, _private, _own = __import__('sys'), {PRIVATE!r}, {own!r}",
+        f"    if not __import__('os').path.exists(_private + '/nbdev'): get_ipython().run_line_magic('pip', {dev!r})",
+        f"    _saved = {{n: _sys.modules.pop(n) for n in list(_sys.modules) if n.split('.')[0] in _own}}   # e.g. Colab's fastcore 2.x",
+        f"    _sys.path.insert(0, _private)",
+        f"    try: __import__('nbdev.showdoc')   # nbdev 2 with fastcore 1.x from the private folder",
+        f"    finally:",
+        f"        _sys.path.remove(_private)",
+        f"        for _n in [n for n in _sys.modules if n.split('.')[0] in _own]: del _sys.modules[_n]",
+        f"        _sys.modules.update(_saved)   # the notebook, the library and fastai go on with Colab's own packages"])
 
 def _src(c)->str: return ''.join(c['source'])
 def _is_title(c)->bool: return c['cell_type'] == 'markdown' and _src(c).lstrip().startswith('# ')
 
+def has_code(nb:dict)->bool:
+    "Whether `nb` has code besides the install cell: a page of prose only (index, method) gets neither cell nor badge."
+    return any(c['cell_type'] == 'code' and MARK not in _src(c) for c in nb['cells'])
+
 def expected(nb:dict, path:Path, cfg:dict)->dict:
-    "`nb` with the install cell and badge as they should be."
+    "`nb` with the install cell and badge as they should be (none of either for a notebook without code)."
     cells = [c for c in nb['cells'] if not (c['cell_type'] == 'code' and MARK in _src(c))]
+    if not has_code(nb):
+        return dict(nb, cells=[c for c in cells if not (c['cell_type'] == 'markdown' and _re_badge_cell.match(_src(c)))])
     at = 1 if cells and cells[0]['cell_type'] == 'code' and _src(cells[0]).startswith('#| default_exp') else 0
     cell = {'cell_type': 'code', 'execution_count': None, 'id': 'colab' + hashlib.md5(path.name.encode()).hexdigest()[:6],
             'metadata': {}, 'outputs': [], 'source': install_source(cfg)}

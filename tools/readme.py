@@ -1,20 +1,44 @@
 """README.md from nbs/index.ipynb without Quarto (`nbdev_readme` needs it): the index's markdown cells, in order.
 
+Two things are rewritten for GitHub, which shows README.md from the repository's root: a link to a notebook
+(`07_condense.ipynb#anchor`, relative to nbs/) becomes the link to its page on the docs site
+(`https://USER.github.io/REPO/condense.html#anchor`, nbdev's page name), and a Quarto callout
+(`::: {.callout-warning}` ... `:::`) becomes a GitHub alert (`> [!WARNING]`).
+
     python tools/readme.py           # write README.md
     python tools/readme.py --check   # exit 1 when README.md is not what the index gives (CI)
 """
-import json, sys
+import argparse, configparser, json, re, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
+def site()->str:
+    cp = configparser.ConfigParser(); cp.read(ROOT/'settings.ini', encoding='utf-8')
+    return f"{cp['DEFAULT']['doc_host']}{cp['DEFAULT']['doc_baseurl']}".rstrip('/')
+
+_re_num = re.compile(r'^\d+[a-zA-Z0-9]*_')   # nbdev's page names drop the number: 07_condense -> condense
+
+def for_github(md:str, site:str)->str:
+    "Notebook links -> the docs site's pages; Quarto callouts -> GitHub alerts."
+    def page(m): return f"]({site}/{_re_num.sub('', m[1].lower())}.html{m[2] or ''})"
+    md = re.sub(r'\]\((?!\w+:)([\w-]+)\.ipynb(#[^)\s]*)?\)', page, md)
+    def alert(m): return '\n'.join([f'> [!{m[1].upper()}]'] + [f'> {l}'.rstrip() for l in m[2].strip('\n').splitlines()])
+    return re.sub(r'^::: *\{\.callout-(note|tip|important|warning|caution)[^}]*\} *\n(.*?)^::: *$', alert, md, flags=re.M | re.S)
+
 def readme()->str:
     nb = json.loads((ROOT/'nbs'/'index.ipynb').read_text(encoding='utf-8'))
-    return '\n\n'.join(''.join(c['source']).strip('\n') for c in nb['cells'] if c['cell_type'] == 'markdown') + '\n'
+    md = '\n\n'.join(''.join(c['source']).strip('\n') for c in nb['cells'] if c['cell_type'] == 'markdown') + '\n'
+    return for_github(md, site())
 
-if __name__ == '__main__':
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--check', action='store_true', help='only check; exit 1 when README.md differs from the index')
+    a = p.parse_args()   # --help prints and exits here, before anything is written
     text, path = readme(), ROOT/'README.md'
-    if '--check' in sys.argv[1:]:
+    if a.check:
         if path.read_text(encoding='utf-8') != text: sys.exit("README.md differs from nbs/index.ipynb: edit the index, then run `python tools/readme.py`.")
         print('README.md matches nbs/index.ipynb')
     else: path.write_text(text, encoding='utf-8'); print('wrote README.md')
+
+if __name__ == '__main__': main()
