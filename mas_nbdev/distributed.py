@@ -52,7 +52,7 @@ class Partition:
                  world:int=1, # number of processes
                  device:str|torch.device=None, # this process's device
                  owns_group:bool=False, # whether `close` should end the process group
-                 wait_group=None, # the process group of one-off waits (pool, evaluation): gloo, with a long timeout
+                 wait_group:dist.ProcessGroup=None, # the process group of one-off waits (pool, evaluation): gloo, with a long timeout
                 ):
         self.rank, self.world, self.owns_group, self.classes, self.wait_group = rank, world, owns_group, None, wait_group
         self.device = torch.device(device or ('cuda' if torch.cuda.is_available() else 'cpu'))

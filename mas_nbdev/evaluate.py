@@ -117,15 +117,16 @@ PROTOCOLS = {
 }
 COMMON_LR_GRID = (0.001, 0.005, 0.01, 0.05, 0.1)
 
+@delegates(evaluate)
 def evaluate_protocol(images:Tensor, # the training images of the set, N x C x H x W in [0, 1]
                       labels:Tensor, # their labels
                       test:ImageData, # the real test set
                       protocol:str='idc', # a key of PROTOCOLS
                       val:ImageData=None, # a validation split of the real training data (needed by 'common', which chooses its lr there)
                       lr_grid:tuple=COMMON_LR_GRID, # the learning rates 'common' chooses from
-                      **kwargs, # any other argument of `evaluate` (repeats, spec, device, seed, ...), or a protocol setting to change
+                      **kwargs,
                      )->EvalResult: # with `protocol` (and the chosen `lr`) recorded
-    "`evaluate` under a named protocol."
+    "`evaluate` under a named protocol; any other argument of `evaluate` (repeats, spec, device, seed, ...) is passed on, or changes a setting of the protocol."
     if protocol not in PROTOCOLS: raise ValueError(f"unknown protocol {protocol!r}; choose one of {list(PROTOCOLS)}.")
     p = {**{k: v for k, v in PROTOCOLS[protocol].items() if k != 'source'}, **kwargs}
     if p['lr'] == 'validation':
