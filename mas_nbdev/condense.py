@@ -523,7 +523,8 @@ def check_run(train:ImageData, # the real training data
 
 # %% ../nbs/07_condense.ipynb #7bf94b76
 import socket, weakref, glob as _glob
-from filelock import FileLock, Timeout
+from filelock import FileLock, SoftFileLock, Timeout
+import errno
 
 class CheckpointInUse(RuntimeError): "Another run holds the checkpoint's lock."
 
@@ -532,6 +533,28 @@ _HELD = weakref.WeakValueDictionary()   # checkpoint path -> this process's lock
 def _holder_file(path:Path)->Path: return path.with_name(path.name + '.lock.holder')
 
 def _lock_key(path)->str: return str(Path(os.path.abspath(Path(path).expanduser())))   # beside the path as given, links not followed
+
+_NO_FLOCK = {errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOLCK, errno.EINVAL}   # a file system without flock
+
+def _os_or_soft_lock(lock_file:str, path:Path):
+    "The OS's file lock where the file system honours it; else (a Google Drive or another FUSE mount) a lock file created exclusively, a stale one (its holder's process gone, on this machine) taken over."
+    lock = FileLock(lock_file, timeout=0)
+    try: lock.acquire(); lock.release(); return lock   # probe: flock works here
+    except Timeout: return lock                         # held by another run: the caller says so
+    except OSError as e:
+        if e.errno not in _NO_FLOCK: raise
+    holder = _holder_file(path)
+    if Path(lock_file).exists() and holder.is_file() and not holder.is_symlink():
+        who = holder.read_text().split()
+        if len(who) >= 4 and who[0] == 'pid' and who[3].rstrip(',') == socket.gethostname() and not _alive(int(who[1])):
+            Path(lock_file).unlink(missing_ok=True)   # its run was killed: nothing holds it
+    return SoftFileLock(lock_file, timeout=0)
+
+def _alive(pid:int)->bool:
+    "Whether a process `pid` runs on this machine."
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except PermissionError: return True
 
 def lock_checkpoint(path, # the checkpoint file, or None
                    )->FileLock: # the held lock (None without a checkpoint)
@@ -544,7 +567,7 @@ def lock_checkpoint(path, # the checkpoint file, or None
                          "(and check who can write that folder), or pass a checkpoint in a folder only you can write. Nothing was computed.")
     old = _HELD.get(str(path))
     if old is not None: old.release(force=True)   # left held by an earlier run of this process that stopped on an error
-    lock = FileLock(str(lock_file), timeout=0)
+    lock = _os_or_soft_lock(str(lock_file), path)
     try: lock.acquire()
     except Timeout:
         holder = _holder_file(path)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_pretrain.ipynb #e306918d
 from __future__ import annotations
-import os, copy, inspect, tempfile
+import os, copy, inspect, tempfile, errno
 from pathlib import Path
 import torch
 from torch import nn, Tensor
@@ -171,6 +171,14 @@ import io, re, stat, warnings
 TMP_SUFFIX = '.mas_nbdev-tmp'   # every temporary file this library writes is named `.<file>.<pid>.<8 random characters>.mas_nbdev-tmp`
 _TMP_NAME = re.compile(r'\.(?P<name>.+)\.(?P<pid>\d+)\.[a-z0-9_]{8}' + re.escape(TMP_SUFFIX) + '$')
 
+_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EPERM}
+
+def _if_supported(fn, *args):
+    "`fn(*args)`, skipped on a file system that does not support it (fsync or chmod on a FUSE mount such as Google Drive); other errors, a full disk among them, are raised."
+    try: fn(*args)
+    except OSError as e:
+        if e.errno not in _UNSUPPORTED: raise
+
 def atomic_write(path:str|Path, # destination; its folder is created if needed ('~' is expanded)
                  write:callable, # `write(f)` writes the contents to the binary file object `f`
                 )->Path: # the path written
@@ -181,10 +189,10 @@ def atomic_write(path:str|Path, # destination; its folder is created if needed (
     try:
         with os.fdopen(fd, 'wb') as f:
             write(f)
-            f.flush(); os.fsync(f.fileno())
+            f.flush(); _if_supported(os.fsync, f.fileno())
         try: old = os.lstat(path)
         except FileNotFoundError: old = None
-        os.chmod(tmp, old.st_mode & 0o777 if old is not None and stat.S_ISREG(old.st_mode) else 0o644)   # mkstemp makes it private (0600)
+        _if_supported(os.chmod, tmp, old.st_mode & 0o777 if old is not None and stat.S_ISREG(old.st_mode) else 0o644)   # mkstemp makes it private (0600)
         os.replace(tmp, path)
     except BaseException as e:
         if os.path.lexists(tmp): os.unlink(tmp)
