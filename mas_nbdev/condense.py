@@ -4,7 +4,7 @@
 
 # %% ../nbs/07_condense.ipynb #ecbc87bd
 from __future__ import annotations
-import os, math, time, random, copy, warnings
+import os, math, time, random, copy, warnings, numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -103,8 +103,6 @@ LR_IMG_RULES = {
 _LR_IMG10_CIFAR = {'idc': 0.005, 'mas': 0.01, 'mas_run': 0.02}
 
 # %% ../nbs/07_condense.ipynb #880035a7
-import numbers
-
 def _published_rules(name:str, ipc:int, s:dict, given:set):
     "The authors' dataset-specific exceptions, applied to the settings `s` the user did not set (`given`)."
     def put(**kw): s.update({k: v for k, v in kw.items() if k not in given})
@@ -706,6 +704,7 @@ def _resume(checkpoint, s:dict, device)->dict:
     "The checkpoint's contents when `checkpoint` exists and matches the settings `s`, else None."
     if not checkpoint or not Path(checkpoint).exists(): return None
     saved = read_checkpoint(checkpoint)   # on the CPU: generator states and sampler orders stay there; images are copied in place
+    check_state(saved, 'checkpoint', checkpoint, full=True)   # odd contents: one message, before anything is restored
     _check_resume({k: v for k, v in saved['settings'].items() if k not in ('pool_seconds', 'pool_flops')}, s, checkpoint)
     if saved['iteration'] > s['iterations']:
         raise ValueError(f"checkpoint {str(checkpoint)!r} has {saved['iteration']} iterations done, more than the "
@@ -808,7 +807,6 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
     part.assign(train.num_classes, checkpoint)
     lock = lock_checkpoint(checkpoint) if part.is_main else None   # one run per checkpoint; stale temporary files removed
     s['batched'] = device.type == 'cuda' if batched is None else bool(batched)   # recorded: a resume may not switch it
-    if checkpoint and Path(checkpoint).exists(): check_state(read_checkpoint(checkpoint), 'checkpoint', checkpoint, full=True)   # odd contents: one message
     saved = _resume(checkpoint, s, device)
     if saved is not None: pool = saved['pool']
     else:

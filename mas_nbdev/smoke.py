@@ -89,6 +89,7 @@ def resume_step(device:torch.device)->str:
 _DETERMINISTIC_RUN = """
     import sys, torch, warnings
     warnings.filterwarnings('ignore', message='the synthetic images barely moved')
+    torch.set_num_threads(int(sys.argv[5]))   # the caller's: CPU kernels on another number of threads add up in another order
     from mas_nbdev.condense import condense
     tiny = dict(ipc=1, method='idc', inner_loop=2, n_data=64, batch_real=16, width=8, progress=False)
     syn = condense('digits', iterations=int(sys.argv[1]), checkpoint=sys.argv[2], device=sys.argv[3], deterministic=True, **tiny)
@@ -100,8 +101,8 @@ def deterministic_step(device:torch.device)->str:
     "deterministic=True: a run stopped after 1 iteration and resumed to 2 in another process equals the uninterrupted run, bit for bit."
     with tempfile.TemporaryDirectory() as d:
         full = condense('digits', iterations=2, device=device, deterministic=True, **FRESH).images.cpu()
-        _sub(_DETERMINISTIC_RUN, 1, f'{d}/run.pt', device, f'{d}/a.pt')
-        _sub(_DETERMINISTIC_RUN, 2, f'{d}/run.pt', device, f'{d}/b.pt')
+        _sub(_DETERMINISTIC_RUN, 1, f'{d}/run.pt', device, f'{d}/a.pt', torch.get_num_threads())
+        _sub(_DETERMINISTIC_RUN, 2, f'{d}/run.pt', device, f'{d}/b.pt', torch.get_num_threads())
         resumed = torch.load(f'{d}/b.pt')
     diff = float((full - resumed).abs().max())
     assert diff == 0, f"resumed in a fresh process differs from the uninterrupted run by {diff:.1e}"
