@@ -10,7 +10,7 @@ from .data import ImageData, ClassSampler
 from .models import make_net
 from .augment import DSA
 from .train import train_epoch
-from .synthetic import match_loss, distribution_match_loss
+from .synthetic import match_loss, distribution_match_loss, init_images
 
 # %% auto #0
 __all__ = ['DSA_SETTINGS', 'DM_SETTINGS', 'normalised_init', 'to_pixels', 'dsa_iteration', 'dm_iteration']
@@ -39,13 +39,10 @@ def normalised_init(data:ImageData, # the real training data
                     generator:torch.Generator=None, # source of the random choice
                    )->tuple: # (K*ipc normalised images ordered by class, labels)
     "`ipc` random real images of every class, normalised with the data's mean and standard deviation."
-    x, y = [], []
-    for c in range(data.num_classes):
-        idx = data.class_indices(c).cpu()
-        if ipc > len(idx): raise ValueError(f"class {c} has {len(idx)} images, fewer than ipc={ipc}.")
-        x.append(data.batch(idx[torch.randperm(len(idx), generator=generator, device='cpu')[:ipc]].to(data.device)))
-        y += [c] * ipc
-    return DSA('', data.mean, data.std).normalize(torch.cat(x)), torch.tensor(y, device=data.device)
+    small = [c for c in range(data.num_classes) if len(data.class_indices(c)) < ipc]
+    if small: raise ValueError(f"class {small[0]} has {len(data.class_indices(small[0]))} images, fewer than ipc={ipc}.")
+    x, y = init_images(data, ipc, factor=1, init='real', generator=generator)   # the published init='real', as IDC's
+    return DSA('', data.mean, data.std).normalize(x), y
 
 def to_pixels(images:Tensor, # normalised images
               data:ImageData, # the data whose mean and std normalised them

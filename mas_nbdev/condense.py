@@ -18,7 +18,7 @@ from .train import sgd, train_epoch, out_of_memory
 from .data import ship, place_data
 from .pretrain import ModelPool, pretrain_pool, atomic_save, atomic_write, sweep_temps
 from .perturb import perturb
-from .evaluate import evaluate, evaluate_random
+from .evaluate import evaluate, evaluate_random, EvalResult
 from .distributed import partition, _rank, _world, split_summary
 from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance, match_loss, class_gradients, match_losses,
                                  decode, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, check_state, SyntheticSet,
@@ -734,8 +734,8 @@ def _evaluate_shared(x, y, test, s, spec, device, seed, part)->dict:
     kw = eval_settings(s); n = kw.pop('repeats')
     def repeat(r):
         with kept_rng(): return evaluate(x, y, test, **kw, repeats=1, spec=spec, device=device, seed=seed + r).accs[0]
-    accs = part.shared(repeat, n)
-    return dict(acc=float(np.mean(accs)), acc_std=float(np.std(accs)))
+    r = EvalResult(part.shared(repeat, n))
+    return dict(acc=r.mean, acc_std=r.std)
 
 def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
     "One outer iteration (network, `inner_loop` inner steps, clamp); returns its history record."
