@@ -1,7 +1,7 @@
 """README.md from nbs/index.ipynb without Quarto (`nbdev_readme` needs it): the index's markdown cells, in order.
 
 Two things are rewritten for GitHub, which shows README.md from the repository's root: a link to a notebook
-(`07_condense.ipynb#anchor`, relative to nbs/) becomes the link to its page on the docs site
+(`12_condense.ipynb#anchor`, relative to nbs/) becomes the link to its page on the docs site
 (`https://USER.github.io/REPO/condense.html#anchor`, nbdev's page name), and a Quarto callout
 (`::: {.callout-warning}` ... `:::`) becomes a GitHub alert (`> [!WARNING]`).
 
@@ -17,7 +17,7 @@ def site()->str:
     cp = configparser.ConfigParser(); cp.read(ROOT/'settings.ini', encoding='utf-8')
     return f"{cp['DEFAULT']['doc_host']}{cp['DEFAULT']['doc_baseurl']}".rstrip('/')
 
-_re_num = re.compile(r'^\d+[a-zA-Z0-9]*_')   # nbdev's page names drop the number: 07_condense -> condense
+_re_num = re.compile(r'^\d+[a-zA-Z0-9]*_')   # nbdev's page names drop the number: 12_condense -> condense
 
 def for_github(md:str, site:str)->str:
     "Notebook links -> the docs site's pages; Quarto callouts -> GitHub alerts."

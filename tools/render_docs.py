@@ -153,7 +153,7 @@ _re_tmp = re.compile(r'(?:/tmp/|/var/tmp/|/var/folders/|/private/var/|\\Temp\\|\
 _re_fence_block = re.compile(r'^(```|~~~).*?^\1\s*$', re.MULTILINE | re.DOTALL)
 
 def page_file(nb_name:str)->str:
-    "The site's file name of notebook `nb_name`, as nbdev's front matter processor gives it (`07_condense.ipynb` -> `condense.html`)."
+    "The site's file name of notebook `nb_name`, as nbdev's front matter processor gives it (`12_condense.ipynb` -> `condense.html`)."
     return re.sub(r'^\d+[a-zA-Z0-9]*_', '', Path(nb_name).name.lower()).rsplit('.', 1)[0] + '.html'
 
 def pandoc_id(head:str)->str:
@@ -274,7 +274,7 @@ def selftest():
     assert _re_nested.search('see [[`condense`](https://s/condense.html#condense)](condense.html#x)')
     assert not _re_nested.search('[![Open In Colab](https://b.svg)](https://colab)')
     assert _re_tmp.search("under '/tmp/tmp6as0hdcp'") and not _re_tmp.search("under 'no_data_here'")
-    assert page_file('07_condense.ipynb') == 'condense.html' and page_file('index.ipynb') == 'index.html'
+    assert page_file('12_condense.ipynb') == 'condense.html' and page_file('index.ipynb') == 'index.html'
     cfg = dict(doc_host='https://u.github.io', doc_baseurl='/r', git_url='https://github.com/u/r', branch='main', user='u', repo='r')
     nbs = {p.name for p in (ROOT/'nbs').glob('*.ipynb')}
     a, b = sorted(nbs)[:2]

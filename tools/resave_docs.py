@@ -2,7 +2,7 @@
 save them (GitHub's notebook view shows saved outputs; the render check flags missing and stale ones).
 
     python tools/resave_docs.py                 # every notebook
-    python tools/resave_docs.py nbs/07_condense.ipynb
+    python tools/resave_docs.py nbs/12_condense.ipynb
 
 Each notebook's module is imported (its private names too), and the hidden cells that define a show_doc renderer
 (`FieldsDoc`) are run, so that a cell is rendered as the notebook renders it. Run `nbdev_clean` afterwards.
