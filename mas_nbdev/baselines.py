@@ -11,9 +11,13 @@ from .models import make_net
 from .augment import DSA
 from .train import train_epoch
 from .synthetic import match_loss, distribution_match_loss, init_images
+import time
+from .synthetic import class_rows, to_pixel_units
+from .checks import pixel_change, _flops_of
 
 # %% auto #0
-__all__ = ['DSA_SETTINGS', 'DM_SETTINGS', 'normalised_init', 'to_pixels', 'dsa_iteration', 'dm_iteration']
+__all__ = ['DSA_SETTINGS', 'DM_SETTINGS', 'normalised_init', 'to_pixels', 'dsa_iteration', 'dm_iteration', 'SetSGD',
+           'dsa_run_iteration', 'dm_run_iteration']
 
 # %% ../nbs/08_baselines.ipynb #b84146b3
 DSA_SETTINGS = dict(
@@ -51,6 +55,19 @@ def to_pixels(images:Tensor, # normalised images
     m, s = (torch.tensor(v, dtype=images.dtype, device=images.device).view(1, -1, 1, 1) for v in (data.mean, data.std))
     return images * s + m
 
+# %% ../nbs/08_baselines.ipynb #da404190
+def _class_gen(generator, c:int):
+    "Class `c`'s generator when one is given per class, else the one generator."
+    return generator[c] if isinstance(generator, (list, tuple)) else generator
+
+def _shared_gen(generator):
+    "The generator of draws shared by all classes: the one given, or None (torch's global one) when there is one per class."
+    return None if isinstance(generator, (list, tuple)) else generator
+
+def _image_step(img_opt, syn:Tensor, loss:Tensor):
+    "One step of the image optimiser along the gradient of `loss` (a torch optimiser over [syn])."
+    img_opt.zero_grad(); loss.backward(); img_opt.step()
+
 # %% ../nbs/08_baselines.ipynb #8bdfb0f0
 def dsa_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf that requires grad), ordered by class
                   labels:Tensor, # their labels
@@ -63,7 +80,9 @@ def dsa_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf 
                   lr_net:float=0.01, # the network's SGD learning rate (no momentum, no weight decay)
                   batch_train:int=256, # batch of the network's training on the synthetic set
                   strategy:str='color_crop_cutout_flip_scale_rotate', # DSA ops, one per call ('' for DC)
-                  generator:torch.Generator=None, # CPU generator of the augmentation draws and batch orders
+                  generator:torch.Generator|list=None, # CPU generator of the augmentation draws and batch orders, or one per class
+                                                      # for the draws (then the network's training draws from torch's global generator)
+                  ret_net:bool=None, # also return the network (for counting)
                  )->float: # the matching loss of the last outer step, summed over classes
     "One DSA iteration: a fresh network, `outer_loop` steps of matching every class and one image step, the network trained on the synthetic set in between."
     data, k = sampler.data, sampler.data.num_classes
@@ -78,12 +97,12 @@ def dsa_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf 
         loss = 0.
         for c in range(k):
             real = norm.normalize(sampler.sample(c, min(batch_real, len(sampler.indices[c])))).to(dev)
-            u, op = aug.draw(1, generator)
+            u, op = aug.draw(1, _class_gen(generator, c))
             loss = loss + match_loss(net, real, syn[c * ipc:(c + 1) * ipc], c, lambda x: aug.apply(x, u, op), 'dc', bias=True, fc=True)
-        img_opt.zero_grad(); loss.backward(); img_opt.step()
+        _image_step(img_opt, syn, loss)
         if ol == outer_loop - 1: break
-        for _ in range(inner_loop): train_epoch(net, syn, labels, net_opt, net_aug, batch_train, generator=generator)
-    return float(loss.detach())
+        for _ in range(inner_loop): train_epoch(net, syn.detach(), labels, net_opt, net_aug, batch_train, generator=_shared_gen(generator))
+    return float(loss.detach()) if ret_net is None else (float(loss.detach()), net)
 
 # %% ../nbs/08_baselines.ipynb #209f4656
 def dm_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf that requires grad), ordered by class
@@ -92,7 +111,8 @@ def dm_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf t
                  spec:dict, # the network spec (ConvNet-3)
                  batch_real:int=256, # real images per class (capped at the class's size)
                  strategy:str='color_crop_cutout_flip_scale_rotate', # DSA ops, one per class and iteration
-                 generator:torch.Generator=None, # CPU generator of the augmentation draws
+                 generator:torch.Generator|list=None, # CPU generator of the augmentation draws, or one per class
+                 classes:list=None, # the classes to match (default: all; a process of a split run matches its own)
                 )->float: # the loss, summed over classes
     "One DM iteration: a fresh, frozen network; the class-mean embeddings of real and synthetic images matched; one image step."
     data, k = sampler.data, sampler.data.num_classes
@@ -101,9 +121,69 @@ def dm_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf t
     norm = DSA('', data.mean, data.std)
     net = make_net(spec, dev).requires_grad_(False)
     loss = 0.
-    for c in range(k):
+    for c in (range(k) if classes is None else classes):
         real = norm.normalize(sampler.sample(c, min(batch_real, len(sampler.indices[c])))).to(dev)
-        u, op = aug.draw(1, generator)
+        u, op = aug.draw(1, _class_gen(generator, c))
         loss = loss + distribution_match_loss(net, real, syn[c * ipc:(c + 1) * ipc], lambda x: aug.apply(x, u, op))
-    img_opt.zero_grad(); loss.backward(); img_opt.step()
+    _image_step(img_opt, syn, loss)
     return float(loss.detach())
+
+# %% ../nbs/08_baselines.ipynb #a9d8f711
+class SetSGD(torch.optim.SGD):
+    "torch's momentum SGD over every stored image (DC, DSA, DM), its momentum buffer exposed as `buf` for the runner's checkpoints."
+    def __init__(self, images:Tensor, # the stored images: a leaf that requires grad
+                 lr:float, # the image learning rate
+                 momentum:float=0.5, # its momentum
+                ):
+        super().__init__([images], lr=lr, momentum=momentum); self.images = images
+
+    @property
+    def buf(self)->Tensor:
+        "The momentum buffer (zeros before the first step)."
+        b = self.state[self.images].get('momentum_buffer')
+        return torch.zeros_like(self.images.detach()) if b is None else b
+
+    def load_state_dict(self, state:dict):
+        "Restore the buffer saved as `{'buf': ...}` by the runner."
+        self.state[self.images]['momentum_buffer'] = state['buf'].to(self.images.device, self.images.dtype).clone()
+
+def _record(it:int, t0:float, loss_sum:float, before:Tensor, st:dict, part)->dict:
+    "The history record of one iteration: loss as a mean over all classes, seconds, FLOPs and the change of the stored pixels."
+    syn = st['syn']; own = class_rows(part.classes, syn.ipc)
+    px = lambda x: to_pixel_units(x, syn.space, syn.mean, syn.std)
+    change = part.mean_over_classes(pixel_change(px(before[own]), px(syn.images.detach()[own]), syn.ipc), syn.num_classes)
+    per_class = torch.full((len(part.classes),), loss_sum / len(part.classes), dtype=torch.float64, device=syn.images.device)
+    loss = part.mean_over_classes(per_class, syn.num_classes)
+    if syn.images.device.type == 'cuda': torch.cuda.synchronize(syn.images.device)
+    return dict(iteration=it + 1, loss=loss, seconds=time.perf_counter() - t0, flops=st['flops_step'], pixel_change=change)
+
+def _counted_once(st:dict, fn):
+    "`fn()`, its FLOPs counted on the run's first iteration only."
+    if st['flops_step'] is not None: return fn()
+    out, st['flops_step'] = _flops_of(fn)
+    return out
+
+# %% ../nbs/08_baselines.ipynb #9b6ba575
+def dsa_run_iteration(it:int, # iterations done so far
+                      st:dict, # the runner's state (set, optimiser, sampler, generators, spec)
+                      s:dict, # the run's settings
+                      part, # the run's Partition (one process: DC and DSA do not split)
+                     )->dict: # the iteration's history record
+    "One DC or DSA iteration in the runner: `dsa_iteration` on the run's state (DC: `strategy=''`)."
+    t0, syn = time.perf_counter(), st['syn']
+    before = syn.images.detach().clone()
+    loss = _counted_once(st, lambda: dsa_iteration(syn.images, syn.labels, st['img_opt'], st['sampler'], st['spec'], s['outer_loop'],
+                                                   s['inner_loop'], s['batch_real'], s['net_lr'], s['net_batch'], s['strategy'], st['gens']))
+    return _record(it, t0, loss, before, st, part)
+
+def dm_run_iteration(it:int, # iterations done so far
+                     st:dict, # the runner's state
+                     s:dict, # the run's settings
+                     part, # the run's Partition: a process matches the classes it owns
+                    )->dict: # the iteration's history record
+    "One DM iteration in the runner: `dm_iteration` on the classes this process owns."
+    t0, syn = time.perf_counter(), st['syn']
+    before = syn.images.detach().clone()
+    loss = _counted_once(st, lambda: dm_iteration(syn.images, st['img_opt'], st['sampler'], st['spec'], s['batch_real'], s['strategy'],
+                                                  st['gens'], part.classes))
+    return _record(it, t0, loss, before, st, part)

@@ -24,613 +24,19 @@ from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance,
                                  decode, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, check_state, SyntheticSet,
                                  class_rows, ClassMomentumSGD, class_generators)
 from fastcore.meta import delegates
+from .methods import METHODS, SOURCES, method_of, network_source
+from .presets import PRESETS, PRECISIONS, LR_IMG_RULES, condense_settings, eval_settings
+from .checks import (seed_everything, rng_state, set_rng_state, kept_rng, _check_resume, _flops_of, deterministic_algorithms,
+                              check_backend, _check_device, check_args, check_run, check_writable, lock_checkpoint, release_checkpoint,
+                              CheckpointInUse, _HELD, _lock_key, pixel_change, nonfinite_error, finish_run)
+from .matching import match_step, inner_step, _outer_iteration
+from .baselines import SetSGD, normalised_init
+from .synthetic import to_pixel_units
+from .data import _resized
+import sys
 
 # %% auto #0
-__all__ = ['METHODS', 'PRESETS', 'PRECISIONS', 'LR_IMG_RULES', 'MIN_PIXEL_CHANGE', 'main', 'network_source', 'condense_settings',
-           'eval_settings', 'presets_table', 'match_step', 'inner_step', 'seed_everything', 'rng_state',
-           'set_rng_state', 'kept_rng', 'check_cublas_workspace', 'deterministic_algorithms', 'check_backend',
-           'check_writable', 'check_args', 'check_run', 'CheckpointInUse', 'lock_checkpoint', 'release_checkpoint',
-           'pixel_change', 'nonfinite_error', 'finish_run', 'condense', 'condense_and_compare', 'save_synset']
-
-# %% ../nbs/12_condense.ipynb #7ef3dfba
-METHODS = {
-    'mas':     'an early-stage pool member, weight-perturbed (the paper)',
-    'idc':     'a freshly initialised network (IDC)',
-    'early':   'an early-stage pool member, not perturbed (ablation)',
-    'perturb': 'a freshly initialised network, weight-perturbed (ablation)',
-}
-
-def network_source(method:str, # a key of METHODS
-                   spec:dict, # the network spec
-                   pool:ModelPool=None, # the early-stage pool, for 'mas' and 'early'
-                   v_min:float=0.01, v_max:float=0.09, # range of the perturbation coefficients
-                   keep_1d:bool=False, # perturb 1-D parameters too
-                   device:str|torch.device=None, # where the networks live
-                  ):
-    "A function returning the network for the next outer iteration, according to `method`."
-    if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {list(METHODS)}.")
-    fresh = lambda: make_net(spec, device)
-    early = lambda: pool.net(device=device)
-    shake = lambda net: perturb(net, v_min, v_max, keep_1d=keep_1d)
-    return {'idc': fresh, 'early': early, 'perturb': lambda: shake(fresh()), 'mas': lambda: shake(early())}[method]
-
-# %% ../nbs/12_condense.ipynb #963e3d6f
-from .data import IMAGENET_SUBSETS, _resized
-from .evaluate import imagenet_eval_epochs
-
-# %% ../nbs/12_condense.ipynb #ec154594
-_CIFAR = dict(
-    arch='convnet', width=128, depth=3, norm='instance',      # network (ConvNet-3; ResNetAP-10 on ImageNet)
-    metric='mse', bias=False, fc=False,                        # matching loss D and the matched layers
-    strategy='color_crop_cutout',                              # siamese DSA during matching
-    lr_img=None, mom_img=0.5,                                  # synthetic-image SGD; lr_img None: the published rule below
-    precision='fp32',                                          # 'bf16': matching and network update under bfloat16 autocast (opt-in)
-    lr_img10={'idc': 0.005, 'perturb': 0.005, 'mas': 0.01, 'early': 0.01},   # lr_img at ipc 10, at side base_side
-    base_side=32, im_size=None,                                # the side lr_img10 is for; im_size: resize the data to it
-    factor=2, init='mix', batch_real=64, batch_syn_max=128,    # multi-formation and batch sizes
-    inner_loop=100, n_data=2000,                               # inner steps; real images per network update
-    net_lr=0.01, net_momentum=0.9, net_weight_decay=5e-4, net_batch=64,   # network training (inner loop, pool, evaluation)
-    net_strategy='color_crop_cutout', cutmix_p=0.5,            # network training in the inner loop (cutout gives way to CutMix)
-    iterations={'idc': 2000, 'perturb': 2000, 'mas': 400, 'early': 400},
-    pool_size=5, pool_epochs=2, pool_decay_epochs=None, v_min=0.01, v_max=0.09, keep_1d=False,   # model augmentation
-    eval_epochs=1000, eval_repeats=3,                          # evaluation protocol (None epochs: the ImageNet rule)
-    eval_strategy='color_crop_flip_scale_rotate', eval_cutmix_p=0.5,
-)
-_DIGIT_EVAL = 'color_crop_scale_rotate'    # flip is never used on digit datasets
-_MNIST = {**_CIFAR, 'metric': 'l1', 'lr_img10': dict.fromkeys(METHODS, 1e-4), 'base_side': 28, 'n_data': 500,
-          'eval_strategy': _DIGIT_EVAL}
-_IMAGENET = {**_CIFAR, 'arch': 'resnetap', 'metric': 'l1', 'lr_img10': dict.fromkeys(METHODS, 3e-3), 'base_side': 224,
-             'factor': 3, 'n_data': 500, 'iterations': dict.fromkeys(METHODS, 500),
-             'pool_epochs': 10, 'pool_decay_epochs': 11, 'eval_epochs': None}
-PRESETS = {
-    'cifar10': _CIFAR, 'cifar100': _CIFAR,
-    'svhn': {**_CIFAR, 'lr_img10': dict.fromkeys(METHODS, 5e-3), 'n_data': 500, 'eval_strategy': _DIGIT_EVAL},
-    'mnist': _MNIST,
-    'fashion_mnist': {**_MNIST, 'eval_strategy': _CIFAR['eval_strategy']},   # clothes may be mirrored
-    'imagenet10': _IMAGENET,
-    'imagenet100': {**_IMAGENET, 'lr_img10': dict.fromkeys(METHODS, 1e-3), 'net_lr': 0.1, 'net_weight_decay': 1e-4,
-                    'net_batch': 128, 'batch_real': 128},
-    'digits': {**_CIFAR, 'width': 32, 'lr_img': 0.002, 'base_side': 16, 'inner_loop': 10, 'n_data': 256,
-               'iterations': {'idc': 50, 'perturb': 50, 'mas': 10, 'early': 10},
-               'eval_epochs': 1000, 'eval_repeats': 3, 'eval_strategy': _DIGIT_EVAL},
-}
-PRECISIONS = ('fp32', 'bf16')   # bf16: an opt-in, see 'Precision and exact resume on a GPU' below
-LR_IMG_RULES = {
-    'idc': "IDC's reproduce script: 0.005 x ipc/10 on CIFAR (used for idc and perturb)",
-    'mas': "the MAS authors' reproduce script: 0.01 x ipc/10 on CIFAR (used for mas and early)",
-    'mas_run': "the MAS authors' one traceable CIFAR-10 ipc-10 run: 0.02 at ipc 10 (x ipc/10 elsewhere)",
-}
-_LR_IMG10_CIFAR = {'idc': 0.005, 'mas': 0.01, 'mas_run': 0.02}
-
-# %% ../nbs/12_condense.ipynb #880035a7
-def _published_rules(name:str, ipc:int, s:dict, given:set):
-    "The authors' dataset-specific exceptions, applied to the settings `s` the user did not set (`given`)."
-    def put(**kw): s.update({k: v for k, v in kw.items() if k not in given})
-    if name == 'svhn' and s['factor'] == 1 and ipc == 1:   # evaluation without CutMix works better here
-        put(eval_cutmix_p=0.0, eval_strategy='color_crop_cutout_scale_rotate')
-    if name == 'mnist' and s['factor'] > 1:                # neither cutout nor CutMix helps here
-        put(strategy='color_crop', net_strategy='color_crop', cutmix_p=0.0, eval_cutmix_p=0.0, eval_strategy=_DIGIT_EVAL)
-    if s['factor'] >= 3 and ipc >= 20:                     # bound the decoded images per matching step (memory)
-        s['batch_syn_max'] = min(s['batch_syn_max'], 128)
-
-def _lr_img(s:dict, ipc:int, method:str)->float:
-    "lr_img: the given value, or the published value at ipc 10 scaled by ipc/10 and by (im_size/base_side)^2."
-    lr = s['lr_img']
-    if isinstance(lr, str):
-        if lr not in LR_IMG_RULES: raise ValueError(f"unknown lr_img rule {lr!r}; choose one of {list(LR_IMG_RULES)}, or a number.")
-        lr = _LR_IMG10_CIFAR[lr] * ipc / 10
-    elif lr is None: lr = s['lr_img10'][method] * ipc / 10
-    else: return float(lr)
-    return lr * (s['im_size'] / s['base_side']) ** 2 if s['im_size'] else lr
-
-def condense_settings(name:str, # dataset name ('custom' or unknown names get the CIFAR preset)
-                      ipc:int, # stored images per class
-                      method:str='mas', # a key of METHODS
-                      iterations:int=None, # outer iterations (default: the preset's for method)
-                      inner_loop:int=None, # inner steps (default: the preset's)
-                      seed:int=0, # the run's seed
-                      **overrides
-                     )->dict: # every setting of the run, by name
-    "The complete, checked settings of a condensation run; `overrides` are any other settings of the preset, by name."
-    if method not in METHODS: raise ValueError(f"unknown method {method!r}; choose one of {list(METHODS)}.")
-    s = dict(PRESETS.get(name, _CIFAR))
-    unknown = set(overrides) - set(s) - {'pool', 'root', 'download'}
-    if unknown: raise TypeError(f"unknown setting(s) {sorted(unknown)}; the settings are {sorted(s)}.")
-    if not isinstance(ipc, int) or ipc <= 0: raise ValueError(f"ipc (images per class) must be a positive integer, got {ipc!r}.")
-    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
-        raise ValueError(f"seed must be a whole number in 0..2**32-1 (--seed from the command line), got {seed!r}.")
-    seed = int(seed)
-    given = {k for k in overrides if k not in ('pool', 'root', 'download')}
-    s.update({k: overrides[k] for k in given})
-    s['iterations'] = iterations if iterations is not None else s['iterations'][method]
-    if inner_loop is not None: s['inner_loop'] = inner_loop
-    _published_rules(name, ipc, s, given)
-    s['lr_img'] = _lr_img(s, ipc, method)
-    if s['eval_epochs'] is None:
-        s['eval_epochs'] = imagenet_eval_epochs(ipc, s['factor'], IMAGENET_SUBSETS.get(name, 10))
-    if s['metric'] not in METRICS: raise ValueError(f"unknown metric {s['metric']!r}; choose one of {METRICS}.")
-    if s['precision'] not in PRECISIONS: raise ValueError(f"unknown precision {s['precision']!r}; choose one of {PRECISIONS}.")
-    if s['iterations'] < 0 or s['inner_loop'] < 1: raise ValueError("iterations must be >= 0 and inner_loop >= 1.")
-    return dict(dataset=name, ipc=ipc, method=method, seed=seed, **s)
-
-def eval_settings(s:dict, # settings from condense_settings
-                 )->dict: # keyword arguments of evaluate
-    "The evaluation protocol of a run's settings, as arguments of `evaluate`."
-    return dict(epochs=s['eval_epochs'], repeats=s['eval_repeats'], lr=s['net_lr'], momentum=s['net_momentum'],
-                weight_decay=s['net_weight_decay'], batch_size=s['net_batch'], strategy=s['eval_strategy'],
-                cutmix_p=s['eval_cutmix_p'])
-
-# %% ../nbs/12_condense.ipynb #a0afc5d5
-def _cell(v)->str:
-    "A setting's value for the table: per-method dicts compactly, numbers in short form."
-    if isinstance(v, dict):
-        groups = {}
-        for k, x in v.items(): groups.setdefault(x, []).append(k)
-        return _cell(next(iter(groups))) if len(groups) == 1 else ', '.join(f"{'/'.join(ks)} {_cell(x)}" for x, ks in groups.items())
-    if isinstance(v, float): return f"{v:g}"
-    return '-' if v is None else str(v)
-
-def presets_table(ipc:int=None, # None: the presets as stored; else resolved by condense_settings at this ipc
-                  method:str='mas', # the method the settings are resolved for
-                  names:list=None, # datasets (default: all of PRESETS)
-                 )->str: # a markdown table, one row per setting, one column per dataset
-    "All presets side by side as a markdown table."
-    names = list(names or PRESETS)
-    cols = [PRESETS[n] if ipc is None else condense_settings(n, ipc, method) for n in names]
-    keys = [k for k in cols[0] if k not in ('dataset', 'ipc', 'method', 'seed')]
-    rows = [f"| setting | {' | '.join(names)} |", '|---' * (len(names) + 1) + '|']
-    rows += [f"| {k} | {' | '.join(_cell(c.get(k)) for c in cols)} |" for k in keys]
-    return '\n'.join(rows)
-
-# %% ../nbs/12_condense.ipynb #1e1871be
-PRESETS['custom'] = {**PRESETS['digits'], 'lr_img': 0.01}   # own data: measured on rendered letters (see below)
-
-# %% ../nbs/12_condense.ipynb #81143fb3
-def _autocast(s:dict, device:torch.device):
-    "bfloat16 autocast when the run asks for it (`precision='bf16'`); otherwise it changes nothing."
-    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=s['precision'] == 'bf16')
-
-def _draw_class(c:int, sampler:ClassSampler, syn:SyntheticSet, g:torch.Generator, aug:DSA, s:dict)->tuple:
-    "Class `c`'s draws for one matching step, from its own generator: real indices, decoded-image subset (or None), augmentation."
-    real_idx = sampler.sample_indices(c, s['batch_real'])
-    n_dec = syn.ipc * syn.factor ** 2
-    sub = torch.randperm(n_dec, generator=g, device='cpu')[:s['batch_syn_max']] if n_dec > s['batch_syn_max'] else None
-    return real_idx, sub, aug.draw(1, g)
-
-def _ship_draws(draws:list, classes:list, device:torch.device, data_device:torch.device)->tuple:
-    "A step's draws on `device` in one copy (real indices go where the real images are), with the classes and geometric ops as tensors."
-    on = data_device == device
-    geo = None if draws[0][2][1] is None else torch.tensor([d[2][1] for d in draws])
-    flat = [t for r, sub, (u, _) in draws for t in (r if on else None, sub, u)]
-    moved = ship(flat + [torch.tensor(classes), geo], device)
-    out = [(moved[3 * j] if on else r, moved[3 * j + 1], (moved[3 * j + 2], g)) for j, (r, _, (_, g)) in enumerate(draws)]
-    return out, moved[-2], moved[-1]
-
-def _match_loop(syn, net, img_opt, train, draws, classes, aug, s)->Tensor:
-    "The reference: one class at a time, as the authors' code does."
-    losses = []
-    for c, (real_idx, sub, (u, geo)) in zip(classes, draws):
-        img_opt.before([c])
-        stored = syn.images[class_rows([c], syn.ipc)].detach().requires_grad_()
-        dec = decode(stored, syn.factor)
-        with _autocast(s, dec.device):
-            loss = match_loss(net, train.batch(real_idx, dec.device), dec if sub is None else dec[sub], c,
-                              lambda x: aug.apply(x, u, geo), s['metric'], s['bias'], s['fc'])
-        img_opt.step([c], torch.autograd.grad(loss, stored)[0])
-        losses.append(loss.detach())
-    return torch.stack(losses)
-
-# %% ../nbs/12_condense.ipynb #51dfc095
-def _match_chunk(syn, net, train, draws, classes, aug, s, class_t, geo)->tuple:
-    "Losses of a contiguous run of classes in one batched pass, and the gradient of their stored images."
-    stored = syn.images[class_rows(classes, syn.ipc)].detach().requires_grad_()
-    dec = decode(stored, syn.factor).unflatten(0, (len(classes), -1))                      # k x ipc*f^2 x C x H x W
-    if draws[0][1] is not None: dec = torch.stack([d[sub] for d, (_, sub, _) in zip(dec, draws)])
-    real = train.batch(torch.stack([r for r, _, _ in draws]), dec.device)                  # k x batch_real x C x H x W
-    u = torch.cat([d[2][0] for d in draws])
-    with _autocast(s, dec.device):
-        losses = match_losses(net, real, dec, class_t, aug, (u, geo), s['metric'], s['bias'], s['fc'])
-    return losses.detach(), torch.autograd.grad(losses.sum(), stored)[0]
-
-def match_step(syn:SyntheticSet, # the synthetic set being learned
-               net:nn.Module, # the network of this outer iteration
-               img_opt:ClassMomentumSGD, # the optimiser of the stored images
-               sampler:ClassSampler, # real images by class, one generator per class
-               gens:list, # the per-class generators
-               train:ImageData, # real training data (on the device, or in host memory)
-               aug:DSA, # siamese DSA for matching
-               s:dict, # the run's settings
-               classes:list=None, # the classes to update (a contiguous run; default: all)
-               batched:bool=False, # one batched pass instead of the per-class loop
-               chunk:int=None, # classes per batched pass (None: all)
-              )->tuple: # (matching losses of `classes`, the chunk size used: smaller than asked after running out of memory)
-    "The synthetic half of an inner step: each class's images take one step along the gradient of its matching loss."
-    classes = list(range(syn.num_classes) if classes is None else classes)
-    draws = [_draw_class(c, sampler, syn, gens[c], aug, s) for c in classes]
-    draws, class_t, geo = _ship_draws(draws, classes, syn.images.device, train.device)   # one copy to the GPU for the whole step
-    if not batched: return _match_loop(syn, net, img_opt, train, draws, classes, aug, s), None
-    img_opt.before(classes)
-    chunk, failed = min(chunk or len(classes), len(classes)), False
-    while True:
-        if failed and syn.images.is_cuda: torch.cuda.empty_cache()   # here: inside `except`, the failed pass's tensors are still held
-        try:
-            parts = [_match_chunk(syn, net, train, draws[i:i + chunk], classes[i:i + chunk], aug, s, class_t[i:i + chunk],
-                                  None if geo is None else geo[i:i + chunk]) for i in range(0, len(classes), chunk)]
-            break
-        except RuntimeError as e:   # torch.OutOfMemoryError is one; so are allocations failing inside cuDNN and cuBLAS
-            if not out_of_memory(e) or chunk == 1: raise
-            chunk, failed = (chunk + 1) // 2, True
-    img_opt.step(classes, torch.cat([g for _, g in parts]))
-    return torch.cat([l for l, _ in parts]), chunk
-
-# %% ../nbs/12_condense.ipynb #6542f50a
-def inner_step(syn:SyntheticSet, # the synthetic set being learned
-               net:nn.Module, # the network of this outer iteration
-               net_opt, # its optimiser
-               img_opt:ClassMomentumSGD, # the optimiser of the stored images
-               sampler:ClassSampler, # real images by class
-               gens:list, # the per-class generators
-               train:ImageData, # real training data (for the network update)
-               aug:DSA, # siamese DSA for matching
-               net_aug:DSA, # per-sample DSA for training the network
-               s:dict, # the run's settings
-               classes:list=None, # the classes this process updates (default: all)
-               batched:bool=False, # batched matching
-               chunk:int=None, # classes per batched pass
-               sync:callable=None, # called with the network after its update (a distributed run makes the replicas equal there)
-               times:dict=None, # if given, seconds spent are added to its 'match', 'net' and 'comm' entries
-              )->tuple: # (matching losses of `classes`, the chunk size used)
-    "One inner step: a synthetic update per class, then one network update on real data."
-    t = [time.perf_counter()]
-    losses, chunk = match_step(syn, net, img_opt, sampler, gens, train, aug, s, classes, batched, chunk)
-    t.append(time.perf_counter())
-    with _autocast(s, train.device): train_epoch(net, train.images, train.labels, net_opt, net_aug, s['net_batch'], s['cutmix_p'], s['n_data'])
-    t.append(time.perf_counter())
-    if sync is not None: sync(net)
-    t.append(time.perf_counter())
-    if times is not None:
-        for k, a, b in zip(('match', 'net', 'comm'), t, t[1:]): times[k] += b - a
-    return losses, chunk
-
-# %% ../nbs/12_condense.ipynb #0c7efbe8
-def seed_everything(seed:int):
-    "Seed Python's, NumPy's and torch's generators."
-    random.seed(seed); np.random.seed(seed % 2**32); torch.manual_seed(seed)
-
-def rng_state()->dict:
-    "The states of the global generators the library draws from: Python's, NumPy's and torch's CPU generator."
-    return dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state())
-
-def set_rng_state(state:dict):
-    "Restore the generators' states saved by `rng_state` (CUDA states in files of earlier versions are not used, and ignored)."
-    random.setstate(state['python']); np.random.set_state(state['numpy']); torch.set_rng_state(state['torch'].cpu())
-
-class kept_rng:
-    "Context manager: whatever runs inside leaves the global generators as it found them."
-    def __enter__(self): self.state = rng_state()
-    def __exit__(self, *exc): set_rng_state(self.state)
-
-# %% ../nbs/12_condense.ipynb #476dd071
-from .data import same_data
-_RESUMABLE = {'iterations', 'lr_img', 'eval_epochs', 'eval_repeats', 'data_placement'}   # the settings that may differ when resuming
-
-def _check_resume(saved:dict, wanted:dict, path):
-    "Raise when the checkpoint at `path` was made with settings other than `wanted`."
-    diff = {k: (saved.get(k), wanted.get(k)) for k in set(saved) | set(wanted)
-            if k not in _RESUMABLE and saved.get(k) != wanted.get(k)}
-    if 'batched' in diff and diff['batched'][0] is None: del diff['batched']   # checkpoints of earlier versions did not record it
-    fp = diff.get('data_fingerprint', (None, None))
-    if isinstance(fp[0], str) and isinstance(fp[1], str) and same_data(*fp): del diff['data_fingerprint']   # an earlier version's fingerprint
-    if 'data_fingerprint' in diff:
-        raise ValueError(f"checkpoint {str(path)!r} was made on other data (same name and shape, other labels or pixels: "
-                         f"fingerprint {diff['data_fingerprint'][0]} there, {diff['data_fingerprint'][1]} now); pass the data "
-                         "it was made on, or another checkpoint path to start afresh; the checkpoint was left untouched.")
-    if diff:
-        lines = ', '.join(f"{k}={a!r} in the checkpoint but {b!r} now" for k, (a, b) in sorted(diff.items()))
-        raise ValueError(f"checkpoint {str(path)!r} was made with other settings ({lines}). Pass the same settings to "
-                         f"resume it, or another checkpoint path to start afresh; the checkpoint was left untouched.")
-
-def _flops_of(fn):
-    "Run `fn()` under torch's FLOP counter; return (its result, the FLOPs it executed)."
-    from torch.utils.flop_counter import FlopCounterMode
-    with FlopCounterMode(display=False) as counter: out = fn()
-    return out, counter.get_total_flops()
-
-# %% ../nbs/12_condense.ipynb #f7473fa4
-_CUBLAS_OK = (':4096:8', ':16:8')   # the workspace settings for which cuBLAS is deterministic
-
-def check_cublas_workspace():
-    "Refuse a deterministic run whose cuBLAS workspace setting is not a reproducible one; warn when it came too late to count."
-    import mas_nbdev
-    value = os.environ.get('CUBLAS_WORKSPACE_CONFIG')
-    if value not in _CUBLAS_OK:
-        raise ValueError(f"deterministic=True needs CUBLAS_WORKSPACE_CONFIG=:4096:8 (or :16:8), but it is {value!r}. cuBLAS reads it "
-                         "once per process, at its first call: start the process with CUBLAS_WORKSPACE_CONFIG=:4096:8 in its "
-                         "environment (or unset it, and mas_nbdev sets it when imported).")
-    if mas_nbdev._CUBLAS_LATE and not mas_nbdev._CUBLAS_PRESET:
-        warnings.warn("deterministic=True: CUDA had run before mas_nbdev was imported, so cuBLAS may have read its workspace "
-                      "setting before the library set CUBLAS_WORKSPACE_CONFIG=:4096:8; for bit-exact runs, import mas_nbdev "
-                      "before any CUDA work, or start the process with that variable set.")
-
-class deterministic_algorithms:
-    "Context manager: with `on`, torch's and cuDNN's deterministic algorithms for what runs inside; the previous settings come back on exit."
-    def __init__(self, on:bool=True, # False: change nothing
-                ):
-        if not isinstance(on, (bool, np.bool_)): raise TypeError(f"deterministic must be True or False, got {on!r}.")
-        self.on = bool(on)
-
-    def __enter__(self):
-        if not self.on: return self
-        check_cublas_workspace()
-        self.saved = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
-                      torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark)
-        torch.use_deterministic_algorithms(True)
-        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
-        return self
-
-    def __exit__(self, *exc):
-        if not self.on: return
-        enabled, warn_only, cudnn_deterministic, benchmark = self.saved
-        torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
-        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = cudnn_deterministic, benchmark
-
-_RESAMPLED = ('scale', 'rotate')   # DSA ops that go through grid_sample
-
-def check_backend(s:dict, # the run's settings
-                  device:torch.device, # where the run goes
-                  deterministic:bool=False, # exact reruns and resumes asked for
-                 ):
-    "Refuse, before any work, a deterministic run torch cannot make deterministic and a precision the device cannot run."
-    if deterministic and device.type == 'cuda':
-        warps = [o for o in _RESAMPLED if o in s['strategy'].lower().split('_')]
-        if warps: raise ValueError(
-            f"deterministic=True on CUDA cannot differentiate the matching strategy {s['strategy']!r}: {' and '.join(warps)} resample "
-            "with grid_sample, whose gradient has no deterministic CUDA kernel; drop them from strategy= (the published matching "
-            "strategy is 'color_crop_cutout'), or pass deterministic=False.")
-    if s['precision'] == 'bf16' and device.type == 'cuda':
-        # not torch.cuda.is_bf16_supported(): it counts emulation (True on a T4), and it asks about the current GPU, not `device`
-        cc = torch.cuda.get_device_capability(device)
-        if cc < (8, 0):
-            raise ValueError(f"precision='bf16' needs a GPU with bfloat16 units (compute capability 8.0 or newer: A100, L4, H100, "
-                             f"RTX 30xx, ...); {torch.cuda.get_device_name(device)} ({device}) has compute capability "
-                             f"{cc[0]}.{cc[1]}, where torch would only emulate it, slowly: use precision='fp32'.")
-
-# %% ../nbs/12_condense.ipynb #23f2675f
-import numbers, tempfile
-from .data import data_fingerprint
-from collections.abc import Iterable
-
-def _as_count(v, # the value given
-              name:str, # its name, for the message
-              lo:int=1, # the smallest value allowed
-             )->int:
-    "`v` as a Python int when it is an integral number (int, numpy integer, 0-d integer tensor) >= `lo`; a clear error otherwise."
-    if isinstance(v, Tensor) and v.ndim == 0 and not v.is_floating_point() and v.dtype != torch.bool: v = int(v)
-    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {v!r} ({type(v).__name__}).")
-    if v < lo: raise ValueError(f"{name} must be {'a positive integer' if lo == 1 else f'an integer >= {lo}'}, got {v!r}.")
-    return int(v)
-
-def _check_device(device)->torch.device:
-    "`device` as a `torch.device` this machine has (default: CUDA when available, else CPU)."
-    if device is None: return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
-    try: d = torch.device(device)
-    except (RuntimeError, TypeError, ValueError) as e: raise ValueError(f"device {device!r} is not a device torch knows ({e}); use 'cpu', 'cuda' or 'cuda:1'.") from None
-    if d.type == 'cuda' and not torch.cuda.is_available():
-        raise ValueError(f"device {device!r} was asked for, but CUDA is not available here (torch {torch.__version__}); use device='cpu'.")
-    if d.type == 'cuda' and d.index is not None and d.index >= torch.cuda.device_count():
-        raise ValueError(f"device {device!r} was asked for, but this machine has {torch.cuda.device_count()} CUDA device(s).")
-    if d.type == 'mps' and not torch.backends.mps.is_available(): raise ValueError("device 'mps' is not available here; use device='cpu'.")
-    if d.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"device {device!r} cannot run a condensation (a {d.type} device holds no data to compute on); use 'cpu' or 'cuda'.")
-    return d
-
-def check_writable(path, # a file (or a folder, with `folder=True`) the run will write
-                   what:str='checkpoint', # what it is, for the message
-                   folder:bool=False, # `path` is a folder
-                  )->Path:
-    "Make sure `path` can be written, before any work: create its folder, write and remove a probe file there ('~' is expanded)."
-    if isinstance(path, str) and not path.strip():
-        raise ValueError(f"the {what} is an empty path; pass a {'folder' if folder else 'file'} such as {'mas_out' if folder else 'run.pt'!r}.")
-    if not folder and isinstance(path, str) and path.endswith(('/', os.sep)):
-        raise ValueError(f"the {what} {path!r} ends with a slash, so it names a folder; pass a file path such as {path + 'run.pt'!r}.")
-    path = Path(path).expanduser()
-    if folder and path.exists() and not path.is_dir(): raise ValueError(f"the {what} {str(path)!r} is an existing file, not a folder; pass a folder.")
-    if not folder and path.is_dir(): raise ValueError(f"the {what} {str(path)!r} is a folder; pass a file path, such as {str(path/'run.pt')!r}.")
-    d = path if folder else path.parent
-    try:
-        d.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=d, prefix='.mas_nbdev_probe.'); os.close(fd); os.unlink(probe)
-    except OSError as e:
-        raise ValueError(f"cannot write the {what} {str(path)!r}: {e.strerror or e} ({type(e).__name__}); "
-                         "pass a path in a writable folder. Nothing was computed.") from None
-    return path
-
-# %% ../nbs/12_condense.ipynb #dfb28ae6
-def check_args(ipc, # stored images per class
-               iterations, # outer iterations (None: the preset's)
-               inner_loop, # inner steps (None: the preset's)
-               eval_at, # outer iterations after which to evaluate
-               device, # where to run (None: CUDA when available)
-               checkpoint:str|Path=None, # checkpoint path, or None
-               checkpoint_every=10, # iterations between checkpoints
-               pool:ModelPool|str=None, # a ModelPool, a pool file, or None
-               class_chunk:int=None, # classes per batched pass, or None
-              )->tuple: # (ipc, iterations, inner_loop, eval_at as a sorted list, device)
-    "Check and normalise `condense`'s own arguments, before any data is loaded or any work is done."
-    ipc = _as_count(ipc, 'ipc (images per class)')
-    iterations = None if iterations is None else _as_count(iterations, 'iterations', 0)
-    inner_loop = None if inner_loop is None else _as_count(inner_loop, 'inner_loop')
-    _as_count(checkpoint_every, 'checkpoint_every')
-    if class_chunk is not None: _as_count(class_chunk, 'class_chunk')
-    if isinstance(eval_at, (str, bytes)) or (isinstance(eval_at, Tensor) and eval_at.ndim == 0) or not isinstance(eval_at, Iterable):
-        raise TypeError(f"eval_at must be a list of outer iterations, such as eval_at=({eval_at!r},); got {eval_at!r}.")
-    eval_at = sorted(set(_as_count(i, 'each entry of eval_at') for i in eval_at))
-    device = _check_device(device)
-    if checkpoint is not None: check_writable(checkpoint, 'checkpoint')
-    if pool is not None and not isinstance(pool, ModelPool) and not Path(pool).exists(): check_writable(pool, 'pool file')
-    return ipc, iterations, inner_loop, eval_at, device
-
-from .data import DATASETS
-
-def check_run(train:ImageData, # the real training data
-              test:ImageData, # the test data, or None
-              s:dict, # the run's settings (from condense_settings)
-              eval_at=(), # outer iterations after which to evaluate
-             )->dict: # `s`, counts as ints, with the data's fingerprint added
-    "Check the data and the settings against each other before any work."
-    s = dict(s)
-    for k in ('batch_syn_max', 'batch_real', 'eval_repeats', 'eval_epochs', 'net_batch', 'n_data', 'factor', 'pool_size', 'pool_epochs'):
-        if s.get(k) is not None: s[k] = _as_count(s[k], k)
-    for k in ('width', 'depth'):
-        if s['arch'] == 'convnet' and s.get(k) is not None: s[k] = _as_count(s[k], k)
-    for k, lo, hi, closed in (('cutmix_p', 0, 1, True), ('eval_cutmix_p', 0, 1, True), ('mom_img', 0, 1, False), ('net_momentum', 0, 1, False),
-                              ('v_min', 0, math.inf, False), ('v_max', 0, math.inf, False), ('net_weight_decay', 0, math.inf, False)):
-        v = s.get(k)
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < lo or (v > hi if closed else v >= hi):
-            raise ValueError(f"{k} must be a number in {'[' if lo == 0 else '('}{lo}, {hi}{']' if closed else ')'}, got {v!r}.")
-    if s['v_min'] > s['v_max']: raise ValueError(f"v_min ({s['v_min']}) must not exceed v_max ({s['v_max']}).")
-    present = int((torch.bincount(train.labels.cpu(), minlength=train.num_classes) > 0).sum())
-    if present < 2:
-        raise ValueError(f"the training data has {present} class(es); gradient matching needs at least 2 (with one class the "
-                         "cross-entropy gradient is zero and the images never move).")
-    known = {**{n: (len(m), k) for n, (_, m, _, k) in DATASETS.items()}, 'digits': (1, 10), **{n: (3, k) for n, k in IMAGENET_SUBSETS.items()}}
-    if s['dataset'] in known and (train.channels, train.num_classes) != known[s['dataset']]:
-        c, k = known[s['dataset']]
-        raise ValueError(f"the data is named {s['dataset']!r} but has {train.channels} channel(s) and {train.num_classes} classes, not "
-                         f"{s['dataset']}'s {c} and {k}, so the {s['dataset']!r} preset does not fit it: give it another name "
-                         "(e.g. ImageData(..., name='custom')) to get the 'custom' preset.")
-    lr = s['lr_img']
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr_img must be a positive number, got {lr!r}.")
-    (h, w), f = train.im_size, s['factor']
-    if f > min(h, w): raise ValueError(f"factor {f} would cut each {h}x{w} image into {f}x{f} patches smaller than a pixel; "
-                                       f"use factor <= {min(h, w)} (the paper uses 2 on 32x32 images, 3 on 224x224).")
-    if test is not None:
-        if test.num_classes != train.num_classes:
-            raise ValueError(f"the test set has {test.num_classes} classes but the training set {train.num_classes}; pass the test split of the same data.")
-        if test.images.shape[1:] != train.images.shape[1:]:
-            raise ValueError(f"the test images are {'x'.join(map(str, test.images.shape[1:]))} but the training images "
-                             f"{'x'.join(map(str, train.images.shape[1:]))}; resize them to one shape.")
-        if train.classes and test.classes and list(train.classes) != list(test.classes):
-            raise ValueError(f"the test set's classes {list(test.classes)[:5]}... differ from the training set's {list(train.classes)[:5]}...")
-    if eval_at and test is None: raise ValueError("eval_at needs a test set: pass dataset as a (train, test) pair.")
-    late = [i for i in eval_at if i > s['iterations']]
-    if late: raise ValueError(f"eval_at {late} lies beyond the run's {s['iterations']} outer iterations.")
-    s['data_fingerprint'] = data_fingerprint(train)
-    return s
-
-# %% ../nbs/12_condense.ipynb #7bf94b76
-import socket, weakref, glob as _glob
-from filelock import FileLock, SoftFileLock, Timeout
-import errno
-
-class CheckpointInUse(RuntimeError): "Another run holds the checkpoint's lock."
-
-_HELD = weakref.WeakValueDictionary()   # checkpoint path -> this process's lock on it
-
-def _holder_file(path:Path)->Path: return path.with_name(path.name + '.lock.holder')
-
-def _lock_key(path)->str: return str(Path(os.path.abspath(Path(path).expanduser())))   # beside the path as given, links not followed
-
-_NO_FLOCK = {errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOLCK, errno.EINVAL}   # a file system without flock
-
-def _os_or_soft_lock(lock_file:str, path:Path):
-    "The OS's file lock where the file system honours it; else (a Google Drive or another FUSE mount) a lock file created exclusively, a stale one (its holder's process gone, on this machine) taken over."
-    lock = FileLock(lock_file, timeout=0)
-    try: lock.acquire(); lock.release(); return lock   # probe: flock works here
-    except Timeout: return lock                         # held by another run: the caller says so
-    except OSError as e:
-        if e.errno not in _NO_FLOCK: raise
-    holder = _holder_file(path)
-    if Path(lock_file).exists() and holder.is_file() and not holder.is_symlink():
-        who = holder.read_text().split()
-        if len(who) >= 4 and who[0] == 'pid' and who[3].rstrip(',') == socket.gethostname() and not _alive(int(who[1])):
-            Path(lock_file).unlink(missing_ok=True)   # its run was killed: nothing holds it
-    return SoftFileLock(lock_file, timeout=0)
-
-def _alive(pid:int)->bool:
-    "Whether a process `pid` runs on this machine."
-    try: os.kill(pid, 0); return True
-    except ProcessLookupError: return False
-    except PermissionError: return True
-
-def lock_checkpoint(path, # the checkpoint file, or None
-                   )->FileLock: # the held lock (None without a checkpoint)
-    "Hold `path`'s lock for this run (refusing at once when another process holds it) and remove its stale temporary files."
-    if path is None: return None
-    path = Path(_lock_key(path))   # the lock sits beside the path as given: a checkpoint that is a link keeps its lock in its own folder
-    lock_file = path.with_name(path.name + '.lock')
-    if lock_file.is_symlink():
-        raise ValueError(f"the checkpoint's lock file {str(lock_file)!r} is a symbolic link, which this library never creates; remove it "
-                         "(and check who can write that folder), or pass a checkpoint in a folder only you can write. Nothing was computed.")
-    old = _HELD.get(str(path))
-    if old is not None: old.release(force=True)   # left held by an earlier run of this process that stopped on an error
-    lock = _os_or_soft_lock(str(lock_file), path)
-    try: lock.acquire()
-    except Timeout:
-        holder = _holder_file(path)
-        who = holder.read_text().strip() if holder.is_file() and not holder.is_symlink() else 'holder unknown'
-        raise CheckpointInUse(f"checkpoint {str(path)!r} is in use by another run ({who}); wait for it to finish, "
-                              "or pass another checkpoint path.") from None
-    try:
-        text = f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode()
-        atomic_write(_holder_file(path), lambda f: f.write(text))   # a new file renamed into place: a link planted there is replaced
-        sweep_temps(path.parent, path.name, only_dead=False)         # killed writes: under the lock no other run writes this checkpoint
-    except BaseException: lock.release(force=True); raise
-    _HELD[str(path)] = lock
-    return lock
-
-def release_checkpoint(lock:FileLock):
-    "Release a lock taken by `lock_checkpoint` (nothing without one, or when it is no longer held)."
-    if lock is None or not lock.is_locked: return
-    _holder_file(Path(lock.lock_file[:-len('.lock')])).unlink(missing_ok=True)
-    lock.release(force=True)
-
-# %% ../nbs/12_condense.ipynb #c17a4777
-MIN_PIXEL_CHANGE = 0.01   # summed mean |change| of the stored pixels below which a run is said to have barely moved them
-
-def pixel_change(before:Tensor, # stored images of some classes at the start of an outer iteration
-                 after:Tensor, # the same images at its end
-                 ipc:int, # stored images per class
-                )->Tensor: # one value per class
-    "Mean absolute change of each class's stored pixels (in [0, 1] units) between two snapshots."
-    return (after.detach() - before).abs().flatten(1).mean(1).view(-1, ipc).mean(1)
-
-def nonfinite_error(loss:float, # the non-finite loss
-                    iteration:int, # the outer iteration it appeared in
-                    checkpoint, # the run's checkpoint path, or None
-                    s:dict, # the run's settings
-                   )->FloatingPointError:
-    "The error of a diverging run, saying truthfully whether a checkpoint was kept, and how to resume it."
-    lr = s['lr_img']
-    if not checkpoint: kept = "no checkpoint was asked for"
-    elif Path(checkpoint).exists():
-        done = read_checkpoint(checkpoint)['iteration']
-        kept = (f"the last checkpoint ({str(checkpoint)!r}, iteration {done}) is kept: resume it with a lower lr_img, e.g. "
-                f"condense(..., checkpoint={str(checkpoint)!r}, lr_img={lr / 10:g}) (lr_img may change on resume)")
-    else: kept = (f"no checkpoint was written yet ({str(checkpoint)!r} is first written after checkpoint_every outer iterations of "
-                  "condense(), every 10 from the command line)")
-    return FloatingPointError(f"the matching loss became {loss} at outer iteration {iteration}; {kept}. "
-                              f"Lower lr_img (now {lr}) or use metric='cos'.")
-
-def finish_run(syn:SyntheticSet, # the synthetic set at the end of the run
-               lock:FileLock=None, # the checkpoint lock to release
-               min_change:float=MIN_PIXEL_CHANGE, # warn below this summed pixel change
-              )->SyntheticSet:
-    "The end of a run: refuse non-finite images, warn when the images barely moved, release the lock."
-    try:
-        bad = ~torch.isfinite(syn.images.detach())
-        if bad.any():
-            raise FloatingPointError(f"the synthetic images came out with {int(bad.sum())} non-finite pixel(s) of {bad.numel()} after "
-                                     f"{syn.iteration} iterations; lower lr_img (now {syn.settings.get('lr_img')}) or use metric='cos'.")
-        if syn.history and all('pixel_change' in h for h in syn.history):
-            moved = sum(h['pixel_change'] for h in syn.history)
-            if moved < min_change:
-                warnings.warn(f"the synthetic images barely moved: a mean absolute pixel change of {moved:.2g} in all over "
-                              f"{len(syn.history)} outer iterations (pixels in [0, 1]), so what they gain over random real images "
-                              f"comes from their initialisation. Raise lr_img (now {syn.settings.get('lr_img')}) or run more iterations.")
-    finally: release_checkpoint(lock)
-    return syn
+__all__ = ['condense']
 
 # %% ../nbs/12_condense.ipynb #c5e7afcd
 def _user_paths(checkpoint, overrides:dict)->tuple:
@@ -662,7 +68,7 @@ def _spec_from_settings(train:ImageData, s:dict)->dict:
 
 def _get_pool(pool, method, train, test, spec, s, device):
     "The early-stage pool: None for methods without one; a given pool (checked); loaded from or built into a file."
-    if method not in ('mas', 'early'): return None, 0., 0
+    if not METHODS[method].source.startswith('pool'): return None, 0., 0
     if isinstance(pool, ModelPool): pool.check(spec, train.name, s.get('data_fingerprint')); return pool, 0., 0
     if pool is not None: sweep_temps(Path(pool).parent, Path(pool).name)   # leftovers of a save killed midway (dead processes only)
     if pool is not None and Path(pool).exists(): return ModelPool.load(pool, spec, train.name, s.get('data_fingerprint')), 0., 0
@@ -692,7 +98,7 @@ def _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, 
     s = condense_settings(name, ipc, method, iterations, inner_loop, seed, **overrides)
     s['data_shape'] = tuple(train.images.shape)
     s = check_run(train, test, s, eval_at)   # data and settings against each other; adds the data's fingerprint
-    _check_init(train, ipc, s['factor'], s['init'])
+    _check_init(train, ipc, s.get('factor', 1), s['init'])
     check_backend(s, device, deterministic)
     train, s['data_placement'] = place_data(train, device)
     if s['data_placement'] == 'host' and _rank() == 0:
@@ -737,31 +143,6 @@ def _evaluate_shared(x, y, test, s, spec, device, seed, part)->dict:
     r = EvalResult(part.shared(repeat, n))
     return dict(acc=r.mean, acc_std=r.std)
 
-def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
-    "One outer iteration (network, `inner_loop` inner steps, clamp); returns its history record."
-    t0, times = time.perf_counter(), dict(match=0., net=0., comm=0.)
-    before = st['syn'].images.detach().clone()
-    net = st['next_net']()
-    net_opt = sgd(net, s['net_lr'], s['net_momentum'], s['net_weight_decay'])
-    step = lambda: inner_step(st['syn'], net, net_opt, st['img_opt'], st['sampler'], st['gens'], st['train'], st['aug'], st['net_aug'],
-                              s, part.classes, st['batched'], st['chunk'], part.broadcast_params, times)
-    losses = []
-    for k in range(s['inner_loop']):
-        if st['flops_step'] is None:   # counted once, on a step that ran at its chunk size (failed attempts would count too)
-            asked = st['chunk']
-            (l, st['chunk']), flops = _flops_of(step)
-            if st['chunk'] is None or st['chunk'] >= min(asked or len(part.classes), len(part.classes)): st['flops_step'] = flops
-        else: l, st['chunk'] = step()
-        losses.append(l)
-    with torch.no_grad(): st['syn'].images.clamp_(0, 1)
-    syn = st['syn']
-    loss = part.mean_over_classes(torch.stack(losses).mean(0), syn.num_classes)
-    own = class_rows(part.classes, syn.ipc)   # mean |change| of the stored pixels, over all classes
-    change = part.mean_over_classes(pixel_change(before[own], syn.images[own], syn.ipc), syn.num_classes)
-    if syn.images.device.type == 'cuda': torch.cuda.synchronize(syn.images.device)
-    flops = None if st['flops_step'] is None else st['flops_step'] * s['inner_loop']   # None: every step of it ran out of memory once
-    return dict(iteration=it + 1, loss=loss, seconds=time.perf_counter() - t0, flops=flops, pixel_change=change, class_chunk=st['chunk'],
-                **{f'seconds_{k}': v for k, v in times.items()})
 
 # %% ../nbs/12_condense.ipynb #954bff9c
 def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) pair, or (images, labels) tensors
@@ -803,6 +184,14 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
     checkpoint, overrides = _user_paths(checkpoint, overrides)
     ipc, iterations, inner_loop, eval_at, device = check_args(ipc, iterations, inner_loop, eval_at, device, checkpoint,
                                                               checkpoint_every, overrides.get('pool'), class_chunk)   # before any work
+    m = method_of(method)
+    if part.world > 1 and not m.splits:
+        raise ValueError(f"method {method!r} cannot split its classes over processes: its image step needs every class's loss, and its "
+                         f"network is trained on the whole set; run it in one process (the methods that split: "
+                         f"{', '.join(k for k, v in METHODS.items() if v.splits)}).")
+    if overrides.get('pool') is not None and not m.source.startswith('pool'):
+        raise ValueError(f"pool= is for the methods that draw early-stage networks ({', '.join(k for k, v in METHODS.items() if v.source.startswith('pool'))}); "
+                         f"{method!r} draws {SOURCES[m.source]}s: drop pool=.")
     name, train, test, s, spec = _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides, deterministic)
     part.assign(train.num_classes, checkpoint)
     lock = lock_checkpoint(checkpoint) if part.is_main else None   # one run per checkpoint; stale temporary files removed
@@ -812,15 +201,18 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
     else:
         pool, s['pool_seconds'], s['pool_flops'] = part.from_main(lambda: _get_pool(overrides.get('pool'), method, train, test, spec, s, device))
         seed_everything(seed)
-    images, labels = init_images(train, ipc, s['factor'], s['init'], generator=torch.Generator().manual_seed(seed))
+    g0, factor = torch.Generator().manual_seed(seed), s.get('factor', 1)
+    images, labels = init_images(train, ipc, factor, s['init'], generator=g0) if m.space == 'pixel' else normalised_init(train, ipc, g0)
     images, labels = images.to(device), labels.to(device)   # no-ops unless the real data stayed in host memory
-    syn = SyntheticSet(images, labels, train.num_classes, ipc, s['factor'], train.mean, train.std, name, s)
+    syn = SyntheticSet(images, labels, train.num_classes, ipc, factor, train.mean, train.std, name, s, space=m.space)
     gens = class_generators(seed, train.num_classes)
-    st = dict(syn=syn, img_opt=ClassMomentumSGD(syn.images, ipc, s['lr_img'], s['mom_img']), sampler=ClassSampler(train, gens),
-              gens=gens, train=train, aug=DSA(s['strategy'], train.mean, train.std), chunk=class_chunk,
-              net_aug=DSA(s['net_strategy'], train.mean, train.std, per_sample=True), flops_step=None,
-              batched=s['batched'],
-              next_net=network_source(method, spec, pool, s['v_min'], s['v_max'], s['keep_1d'], device))
+    img_opt = (ClassMomentumSGD(syn.images, ipc, s['lr_img'], s['mom_img']) if m.optimiser == 'per class'
+               else SetSGD(syn.images.requires_grad_(), s['lr_img'], s['mom_img']))
+    st = dict(syn=syn, img_opt=img_opt, sampler=ClassSampler(train, gens), gens=gens, train=train, spec=spec, chunk=class_chunk,
+              flops_step=None, batched=s['batched'],
+              next_net=network_source(m.source, spec, pool, s.get('v_min', 0.), s.get('v_max', 0.), s.get('keep_1d', False), device))
+    if m.space == 'pixel':   # IDC's loop: siamese DSA for matching, per-sample DSA for the network's training on real data
+        st.update(aug=DSA(s['strategy'], train.mean, train.std), net_aug=DSA(s['net_strategy'], train.mean, train.std, per_sample=True))
     if saved is not None:
         _restore_loop_state(saved, syn, st['img_opt'], st['sampler'], gens); st['flops_step'] = saved['flops_step']
     def save():
@@ -832,11 +224,12 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         from fastprogress.fastprogress import progress_bar
         its = progress_bar(its)
     for it in its:
-        record = part.guard(lambda: _outer_iteration(it, st, s, part), checkpoint, syn.iteration)
+        record = part.guard(lambda: m.iteration(it, st, s, part), checkpoint, syn.iteration)
         if not math.isfinite(record['loss']): raise nonfinite_error(record['loss'], it + 1, checkpoint, s)
         syn.iteration = it + 1
         if it + 1 in eval_at:
-            x, y = decode(part.gather_rows(syn.images, ipc), s['factor']), syn.labels.repeat_interleave(s['factor'] ** 2)
+            x = to_pixel_units(decode(part.gather_rows(syn.images.detach(), ipc), factor), syn.space, syn.mean, syn.std)
+            y = syn.labels.repeat_interleave(factor ** 2)
             record.update(_evaluate_shared(x, y, test, s, spec, device, seed, part))
         syn.history.append(record)
         if st['flops_step'] is not None:   # iterations that ended before a step could be counted get the count now
@@ -844,135 +237,10 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
                 if r['flops'] is None: r['flops'] = st['flops_step'] * s['inner_loop']
         if progress: its.comment = f"loss {record['loss']:.4g}" + (f", acc {record['acc']:.1f}%" if 'acc' in record else '')
         if checkpoint and (syn.iteration % checkpoint_every == 0 or syn.iteration == s['iterations']): save()
-    with torch.no_grad(): syn.images.copy_(part.gather_rows(syn.images, ipc))
+    syn.images = part.gather_rows(syn.images.detach(), ipc)   # every class from its owner; a plain tensor (no grad)
     return finish_run(syn, lock)   # non-finite images refused, a static run warned about, the lock released
 
-# %% ../nbs/12_condense.ipynb #8734961f
-@delegates(condense)
-def condense_and_compare(dataset:str='digits', # dataset name
-                         ipc:int=1, # stored images per class
-                         method:str='mas', # 'mas', 'idc', 'early' or 'perturb'
-                         out='mas_out', # folder for synset.pt and synset.png
-                         seed:int=0, # seed of the run and of the evaluations
-                         device:str|torch.device=None, # default: CUDA when available
-                         progress:bool=True, # progress bar
-                         **kwargs
-                        )->dict: # the synthetic set, both evaluations and the files written
-    "Condense, evaluate against random real images of equal storage, save; print what was measured."
-    t0 = time.perf_counter()
-    out = check_writable(out, 'output folder', folder=True)   # before any work
-    name, train, test = _as_train_test(dataset, kwargs.pop('root', 'data'), kwargs.pop('download', False))
-    rank, world = _rank(), _world()
-    if rank == 0: print(f"condensing {name}: method {method} ({METHODS.get(method, '?')}), ipc {ipc}{split_summary(world, train.num_classes)}")
-    syn = condense((train, test), ipc, method, seed=seed, device=device, progress=progress, **kwargs)
-    if rank != 0: return None   # under torchrun, process 0 alone evaluates and writes
-    s, t_condense = syn.settings, time.perf_counter() - t0
-    spec = _spec_from_settings(train, s)
-    x, y = syn.decode()
-    ev = dict(**eval_settings(s), spec=spec, device=syn.images.device, seed=seed)
-    acc_syn = evaluate(x, y, test, **ev)
-    acc_rand = evaluate_random(train, test, ipc, **ev)
-    sweep_temps(out)   # leftovers of a save killed midway (of processes no longer running)
-    saved = save_synset(syn, out/'synset.pt')
-    print(f"{s['iterations']} outer iterations x {s['inner_loop']} inner steps in {t_condense:.0f} s "
-          f"(pool {s['pool_seconds']:.0f} s); evaluation: {s['eval_epochs']} epochs, {s['eval_repeats']} runs")
-    print(f"test accuracy, synthetic set ({ipc} stored image(s)/class, {ipc * s['factor']**2} decoded): {acc_syn}")
-    print(f"test accuracy, random real images ({ipc}/class, equal storage):          {acc_rand}")
-    files, png = [saved], out/'synset.png'
-    try:   # the picture comes last: a plotting failure (a bad MPLBACKEND, say) cannot cost the results
-        fig = syn.show(decoded=False)
-        import matplotlib.pyplot as plt
-        try: atomic_write(png, lambda f: fig.savefig(f, dpi=120, format='png'))
-        finally: plt.close(fig)
-        files.append(png)
-    except Exception as e: warnings.warn(f"could not draw or write {str(png)!r} ({type(e).__name__}: {e}); the picture is skipped.")
-    print(f"wrote {' and '.join(map(str, files))} ({time.perf_counter() - t0:.0f} s in all)")
-    return dict(synset=syn, synthetic=acc_syn, random=acc_rand, files=files)
-
-# %% ../nbs/12_condense.ipynb #8e773fa5
-def save_synset(syn:SyntheticSet, # the finished synthetic set
-                path, # where it should go
-               )->Path: # where it went
-    "Save `syn` to `path`; when that fails, to a fallback file in the temporary folder, with a warning naming it."
-    try: return syn.save(path)
-    except OSError as e:
-        fallback = Path(tempfile.gettempdir())/f"mas_synset_{os.getpid()}_{time.strftime('%Y%m%d_%H%M%S')}.pt"
-        try: syn.save(fallback)
-        except OSError as e2: raise OSError(e.errno, f"{e.strerror}; the fallback {str(fallback)!r} failed too ({e2.strerror}): free some "
-                                            "space and rerun (a checkpoint, if any, resumes)") from e
-        warnings.warn(f"could not write {str(path)!r} ({e}); the synthetic set was saved to {str(fallback)!r} instead.")
-        return fallback
-
-# %% ../nbs/12_condense.ipynb #9cdf0bba
-import sys
-from fastcore.script import call_parse, store_true, bool_arg, anno_parser
-
-def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar100, svhn, mnist or fashion_mnist
-         ipc:int=1, # stored images per class
-         method:str='mas', # mas, idc, early or perturb
-         iterations:int=None, # outer iterations (default: the dataset preset's for the method)
-         inner_loop:int=None, # inner steps per outer iteration (default: the preset's)
-         lr_img:float=None, # learning rate of the synthetic images (default: the preset's)
-         factor:int=None, # multi-formation factor (default: the preset's, 2)
-         init:str=None, # mix, real or noise (default: mix)
-         metric:str=None, # mse, l1 or cos (default: mse)
-         precision:str=None, # fp32, or bf16: matching and network update under bfloat16 autocast (default: fp32)
-         eval_epochs:int=None, # epochs of each evaluation run (default: the preset's)
-         eval_repeats:int=None, # evaluation runs (default: the preset's)
-         seed:int=0, # seed of everything random
-         device:str=None, # cpu, cuda, cuda:1, ... (default: CUDA when available)
-         out:str='mas_out', # output folder
-         checkpoint:str=None, # checkpoint file: saved every 10 iterations, resumed from when it exists
-         pool:str=None, # early-stage pool file: loaded when it exists, else built and saved there
-         root:str='data', # data folder for the torchvision datasets
-         download:bool_arg=False, # download a missing torchvision dataset (needs the network)
-         deterministic:store_true=False, # deterministic GPU kernels, for exact reruns and resumes on CUDA
-         no_progress:store_true=False, # no progress bar
-        ):
-    "Condense a dataset with model augmentation (or IDC), and compare it with random real images of equal storage."
-    given = dict(iterations=iterations, inner_loop=inner_loop, lr_img=lr_img, factor=factor, init=init, metric=metric, precision=precision,
-                 eval_epochs=eval_epochs, eval_repeats=eval_repeats, checkpoint=checkpoint, pool=pool)
-    try:
-        condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, root=root, download=download,
-                             deterministic=deterministic, **{k: v for k, v in given.items() if v is not None})
-    except KeyboardInterrupt:   # Ctrl-C: one line on what was kept, not a traceback
-        print(f"mas_condense: interrupted; {_kept(checkpoint)}", file=sys.stderr); raise SystemExit(130)
-    except Exception as e:   # every error in one line; an unexpected kind is named
-        known = isinstance(e, (ValueError, TypeError, OSError, FloatingPointError, RuntimeError))
-        raise SystemExit(f"mas_condense: {'' if known else type(e).__name__ + ': '}{(str(e).strip().splitlines() or [type(e).__name__])[0]}")
-
-def _kept(checkpoint)->str:
-    "What a stopped run leaves to resume from."
-    if not checkpoint: return "no checkpoint was asked for (--checkpoint FILE keeps one), so a rerun starts afresh."
-    try: done = read_checkpoint(Path(checkpoint).expanduser())['iteration']
-    except Exception: return f"no checkpoint was written yet at {checkpoint!r}, so a rerun starts afresh."
-    return f"the checkpoint {checkpoint!r} (iteration {done}) is kept: rerun the same command to resume it exactly."
-
-# %% ../nbs/12_condense.ipynb #ffa9cb84
-def _dashed_parser(func)->tuple:
-    "fastcore's parser for `func` with dashed option names, both spellings accepted, and each spelling -> fastcore's own name."
-    p, original = anno_parser(func, 'mas_condense'), {}
-    for a in p._actions:
-        for o in [o for o in a.option_strings if o.startswith('--')]:
-            for alias in ('--' + o[2:].replace('_', '-'), '--' + o[2:].replace('-', '_')):   # fastcore 1.x names options with underscores, 2.x with dashes
-                original[alias] = o; p._option_string_actions[alias] = a
-        a.option_strings = ['--' + o[2:].replace('_', '-') if o.startswith('--') else o for o in a.option_strings]   # what --help shows
-    return p, original
-
-def _underscored_argv(func, argv:list)->list:
-    "`argv` checked by the dashed parser (it prints --help and usage errors), its option names rewritten to fastcore's."
-    p, original = _dashed_parser(func)
-    p.parse_args(argv)
-    out = []
-    for tok in argv:
-        name, eq, val = tok.partition('=')
-        out.append(original[name] + eq + val if tok.startswith('--') and name in original else tok)
-    return out
-
-def _is_program(g:dict)->bool:
-    "True when this module is the program: the `mas_condense` script, or `python -m mas_nbdev.condense`."
-    if Path(sys.argv[0]).name == 'mas_condense': return True
-    return g.get('__name__') == '__main__' and bool(g.get('__file__')) and Path(g['__file__']).resolve() == Path(sys.argv[0]).resolve()
-
-if _is_program(globals()): sys.argv[1:] = _underscored_argv(main, sys.argv[1:])
-main = call_parse(main)   # as the last statement of the module: `python -m mas_nbdev.condense` runs main here
+# %% ../nbs/12_condense.ipynb #70ff4ca6
+if __name__ == '__main__':   # `python -m mas_nbdev.condense`
+    from mas_nbdev.cli import main, _underscored_argv
+    sys.argv[1:] = _underscored_argv(main.__wrapped__, sys.argv[1:]); main()

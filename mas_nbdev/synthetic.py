@@ -17,9 +17,9 @@ from .augment import DSA
 from .pretrain import ModelPool, atomic_save
 
 # %% auto #0
-__all__ = ['METRICS', 'INITS', 'FILE_VERSION', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients', 'match_losses',
-           'distribution_match_loss', 'decode', 'init_images', 'write_checkpoint', 'read_checkpoint', 'check_state',
-           'SyntheticSet', 'class_rows', 'ClassMomentumSGD', 'class_generators']
+__all__ = ['METRICS', 'INITS', 'FILE_VERSION', 'SPACES', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients',
+           'match_losses', 'distribution_match_loss', 'decode', 'init_images', 'write_checkpoint', 'read_checkpoint',
+           'check_state', 'to_pixel_units', 'SyntheticSet', 'class_rows', 'ClassMomentumSGD', 'class_generators']
 
 # %% ../nbs/06_synthetic.ipynb #c695a3a3
 def matched_params(net:nn.Module, # the network whose gradients are matched
@@ -198,7 +198,7 @@ def init_images(data:ImageData, # the real training data
 # %% ../nbs/06_synthetic.ipynb #a69e7dfa
 import io, hashlib, pickle, warnings
 
-FILE_VERSION = 1   # version of the file format written by `write_checkpoint`
+FILE_VERSION = 2   # version of the file format written by `write_checkpoint` (2: synthetic sets record the space of their images)
 
 def _to_plain(obj, where:str='state'):
     "`obj` as data `torch.load(weights_only=True)` reads: pools as their fields, numpy arrays as tensors, numpy scalars as numbers."
@@ -305,13 +305,14 @@ def _checkpoint_problem(d:dict):
     if not _is_count(d['world_size'], 1): return f"its world_size {d['world_size']!r} is not a positive count"
     if d['pool'] is not None and not isinstance(d['pool'], ModelPool): return f"its pool is {_desc(d['pool'])}"
 
-_SYNSET_FIELDS = ('images', 'labels', 'num_classes', 'ipc', 'factor', 'mean', 'std', 'name', 'settings', 'iteration', 'history')
+_SYNSET_FIELDS = ('images', 'labels', 'num_classes', 'ipc', 'factor', 'mean', 'std', 'name', 'settings', 'iteration', 'history', 'space')
 
 def _synthetic_set_problem(d:dict):
     "What is wrong with a synthetic set's contents (None when nothing is)."
     extra = set(d) - set(_SYNSET_FIELDS)
     if extra: return f"it has entries {sorted(extra)} that a synthetic set has not"
     x, y, k, ipc, f = d['images'], d['labels'], d['num_classes'], d['ipc'], d['factor']
+    if d.get('space', 'pixel') not in SPACES: return f"its space {d.get('space')!r} is not one of {SPACES}"
     if not (_is_count(k, 1) and _is_count(ipc, 1) and _is_count(f, 1)): return f"num_classes {k!r}, ipc {ipc!r}, factor {f!r} are not all positive counts"
     if not _pixels_ok(x) or len(x) != k * ipc: return f"its images are {_desc(x)}, not {k * ipc} finite float images"
     if not (isinstance(y, Tensor) and not y.is_floating_point() and y.shape == (len(x),) and (y.numel() == 0 or (y.min() >= 0 and y.max() < k))):
@@ -356,10 +357,23 @@ def check_state(state, # the contents of a file, as read_checkpoint rebuilt them
     if why: raise ValueError(f"not a {kind} of this library: {str(path)!r} ({why}).")
     return state
 
+# %% ../nbs/06_synthetic.ipynb #7e102086
+SPACES = ('pixel', 'normalized')   # how a synthetic set stores its images
+
+def to_pixel_units(x:Tensor, # images in `space`
+                   space:str, # 'pixel' or 'normalized'
+                   mean:tuple, std:tuple, # the per-channel normalisation of the data
+                  )->Tensor: # `x` in pixel units, not clamped
+    "Images of a synthetic set in pixel units: unchanged for 'pixel', x * std + mean for 'normalized'."
+    if space not in SPACES: raise ValueError(f"unknown space {space!r}; choose one of {SPACES}.")
+    if space == 'pixel': return x
+    m, s = (torch.tensor(v, dtype=x.dtype, device=x.device).view(1, -1, 1, 1) for v in (mean, std))
+    return x * s + m
+
 # %% ../nbs/06_synthetic.ipynb #d340a893
 @dataclass
 class SyntheticSet:
-    "A condensed dataset: `ipc` stored images per class in [0, 1], decoded by multi-formation."
+    "A condensed dataset: `ipc` stored images per class, in [0, 1] (or normalised, `space='normalized'`), decoded by multi-formation."
     images:Tensor # stored images, (num_classes*ipc) x C x H x W, ordered by class
     labels:Tensor # their labels
     num_classes:int # K
@@ -371,10 +385,11 @@ class SyntheticSet:
     settings:dict=field(default_factory=dict) # every setting of the run that made it
     iteration:int=0 # outer iterations done
     history:list=field(default_factory=list) # one record per outer iteration
+    space:str='pixel' # 'pixel': stored in [0, 1] (IDC, MAS); 'normalized': (x - mean) / std, never clamped (DC, DSA, DM)
 
     def decode(self)->tuple:
-        "The training images and labels: `f*f` decoded images per stored image."
-        x = decode(self.images.detach(), self.factor)
+        "The training images and labels: `f*f` decoded images per stored image, in pixel units (not clamped)."
+        x = to_pixel_units(decode(self.images.detach(), self.factor), self.space, self.mean, self.std)
         return x, self.labels.repeat_interleave(self.factor ** 2)
 
     def class_batch(self, c:int, # the class
@@ -387,7 +402,7 @@ class SyntheticSet:
         return x
 
     def as_data(self)->ImageData:
-        "The decoded set as an `ImageData` (what evaluation trains on)."
+        "The decoded set as an `ImageData`, clamped to [0, 1] (a normalised set's values outside are cut: evaluate `decode()` to keep them)."
         x, y = self.decode()
         return ImageData(x.clamp(0, 1), y, self.num_classes, self.mean, self.std, self.name)
 
@@ -409,7 +424,7 @@ class SyntheticSet:
     def show(self, max_per_class:int=10, decoded:bool=False, size:float=1.0):
         "A labelled grid of the stored (or decoded) images, one row per class."
         import matplotlib.pyplot as plt
-        x, y = self.decode() if decoded else (self.images.detach(), self.labels)
+        x, y = self.decode() if decoded else (to_pixel_units(self.images.detach(), self.space, self.mean, self.std), self.labels)
         per = self.ipc * (self.factor ** 2 if decoded else 1)
         cols = min(per, max_per_class)
         classes = (self.settings.get('classes') or [str(c) for c in range(self.num_classes)])
@@ -426,6 +441,7 @@ class SyntheticSet:
 
     def __repr__(self):
         return (f"SyntheticSet({self.name!r}, {self.settings.get('method', '?')}: ipc {self.ipc}, factor {self.factor}, "
+                + ("normalised images, " if self.space == 'normalized' else '') +
                 f"{len(self.images)} stored -> {len(self.images) * self.factor**2} decoded images, {self.iteration} iterations)")
 
 # %% ../nbs/06_synthetic.ipynb #a24f41f9
