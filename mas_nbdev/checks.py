@@ -4,26 +4,14 @@
 
 # %% ../nbs/11_checks.ipynb #ecbc87bd
 from __future__ import annotations
-import os, math, time, random, copy, warnings, numbers
-from dataclasses import dataclass, field
+import os, math, time, random, warnings
 from pathlib import Path
 import numpy as np
 import torch
-import torch.nn.functional as F
-from torch import nn, Tensor
-from .data import ImageData, ClassSampler, get_dataset, from_tensors
-from .models import net_spec, make_net
-from .augment import DSA
-from .train import sgd, train_epoch, out_of_memory
-from .data import ship, place_data
-from .pretrain import ModelPool, pretrain_pool, atomic_save, atomic_write, sweep_temps
-from .perturb import perturb
-from .evaluate import evaluate, evaluate_random, EvalResult
-from .distributed import partition, _rank, _world, split_summary
-from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance, match_loss, class_gradients, match_losses,
-                                 decode, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, check_state, SyntheticSet,
-                                 class_rows, ClassMomentumSGD, class_generators)
-from fastcore.meta import delegates
+from torch import Tensor
+from .data import ImageData
+from .pretrain import ModelPool, atomic_write, sweep_temps
+from .synthetic import read_checkpoint, SyntheticSet
 from .data import IMAGENET_SUBSETS
 
 # %% auto #0
@@ -264,7 +252,7 @@ def check_run(train:ImageData, # the real training data
     return s
 
 # %% ../nbs/11_checks.ipynb #7bf94b76
-import socket, weakref, glob as _glob
+import socket, weakref
 from filelock import FileLock, SoftFileLock, Timeout
 import errno
 

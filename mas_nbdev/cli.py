@@ -4,28 +4,16 @@
 
 # %% ../nbs/13_cli.ipynb #ecbc87bd
 from __future__ import annotations
-import os, math, time, random, copy, warnings, numbers
-from dataclasses import dataclass, field
+import os, time, warnings
 from pathlib import Path
-import numpy as np
 import torch
-import torch.nn.functional as F
-from torch import nn, Tensor
-from .data import ImageData, ClassSampler, get_dataset, from_tensors
-from .models import net_spec, make_net
-from .augment import DSA
-from .train import sgd, train_epoch, out_of_memory
-from .data import ship, place_data
-from .pretrain import ModelPool, pretrain_pool, atomic_save, atomic_write, sweep_temps
-from .perturb import perturb
-from .evaluate import evaluate, evaluate_random, EvalResult
-from .distributed import partition, _rank, _world, split_summary
-from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance, match_loss, class_gradients, match_losses,
-                                 decode, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, check_state, SyntheticSet,
-                                 class_rows, ClassMomentumSGD, class_generators)
+from .pretrain import atomic_write, sweep_temps
+from .evaluate import evaluate, evaluate_random
+from .distributed import _rank, _world, split_summary
+from .synthetic import read_checkpoint, SyntheticSet
 from fastcore.meta import delegates
 import tempfile
-from .methods import METHODS, method_of
+from .methods import method_of
 from .presets import eval_settings
 from .checks import check_writable
 from .condense import condense, _spec_from_settings, _as_train_test

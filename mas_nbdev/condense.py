@@ -241,6 +241,13 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
     return finish_run(syn, lock)   # non-finite images refused, a static run warned about, the lock released
 
 # %% ../nbs/12_condense.ipynb #70ff4ca6
+def __getattr__(name:str):
+    "`condense_and_compare`, `save_synset` and `main` moved to `mas_nbdev.cli`; importing them from here still works."
+    if name in ('condense_and_compare', 'save_synset', 'main'):
+        import mas_nbdev.cli
+        return getattr(mas_nbdev.cli, name)
+    raise AttributeError(f"module 'mas_nbdev.condense' has no attribute {name!r}")
+
 if __name__ == '__main__':   # `python -m mas_nbdev.condense`
     from mas_nbdev.cli import main, _underscored_argv
     sys.argv[1:] = _underscored_argv(main.__wrapped__, sys.argv[1:]); main()

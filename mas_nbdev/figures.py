@@ -12,6 +12,7 @@ import torch
 import mas_nbdev
 from .data import ImageData, get_dataset
 from .condense import condense, condense_settings, METHODS
+from .methods import settings_for
 from .pretrain import atomic_write
 
 # %% auto #0
@@ -118,7 +119,7 @@ def run_experiment(results:str|Path, # path of the JSON results file (created wi
     res, jobs = load_results(results), []
     for i in ([ipc] if isinstance(ipc, int) else ipc):
         for method, its in checkpoints.items():
-            kw = {**overrides, **_lr_for(lr_img, res, dataset, i, method)}
+            kw = {**settings_for(method, overrides), **_lr_for(lr_img, res, dataset, i, method)}
             for seed in seeds:
                 key = _key(dataset, i, method, seed)
                 ck = None if checkpoint_dir is None else Path(checkpoint_dir)/(key.replace('/', '_') + '.pt')
@@ -168,10 +169,10 @@ def lr_grid(results:str|Path, # path of the JSON results file: the grid goes int
     jobs = []
     for ipc in ipcs:
         for method in methods:
-            its = (budget or {}).get(method) or condense_settings(dataset, ipc, method, **{k: v for k, v in overrides.items() if k not in _NOT_SETTINGS})['iterations']
+            its = (budget or {}).get(method) or condense_settings(dataset, ipc, method, **{k: v for k, v in settings_for(method, overrides).items() if k not in _NOT_SETTINGS})['iterations']
             for lr in lrs:
                 for seed in seeds:
-                    kw = {**overrides, 'lr_img': lr}
+                    kw = {**settings_for(method, overrides), 'lr_img': lr}
                     want = dict(_run_settings(dataset, ipc, method, [its], seed, eval_epochs, 1, kw), val_frac=val_frac, split_seed=split_seed,
                                 n_train=len(pair[0]), n_val=len(pair[1]))
                     jobs.append((_grid_key(dataset, ipc, method, lr, seed), want,

@@ -4,33 +4,18 @@
 
 # %% ../nbs/09_methods.ipynb #ecbc87bd
 from __future__ import annotations
-import os, math, time, random, copy, warnings, numbers
-from dataclasses import dataclass, field
-from pathlib import Path
-import numpy as np
+from dataclasses import dataclass
 import torch
-import torch.nn.functional as F
-from torch import nn, Tensor
-from .data import ImageData, ClassSampler, get_dataset, from_tensors
-from .models import net_spec, make_net
-from .augment import DSA
-from .train import sgd, train_epoch, out_of_memory
-from .data import ship, place_data
-from .pretrain import ModelPool, pretrain_pool, atomic_save, atomic_write, sweep_temps
+from .models import make_net
+from .pretrain import ModelPool
 from .perturb import perturb
-from .evaluate import evaluate, evaluate_random, EvalResult
-from .distributed import partition, _rank, _world, split_summary
-from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance, match_loss, class_gradients, match_losses,
-                                 decode, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, check_state, SyntheticSet,
-                                 class_rows, ClassMomentumSGD, class_generators)
-from fastcore.meta import delegates
 from typing import Callable
 from .matching import _outer_iteration
 from .baselines import dsa_run_iteration, dm_run_iteration
 
 # %% auto #0
-__all__ = ['SOURCES', 'COMMON_SETTINGS', 'METHODS', 'network_source', 'Method', 'method_of', 'method_settings', 'check_used',
-           'methods_table']
+__all__ = ['SOURCES', 'COMMON_SETTINGS', 'METHODS', 'network_source', 'Method', 'method_of', 'method_settings', 'settings_for',
+           'check_used', 'methods_table']
 
 # %% ../nbs/09_methods.ipynb #7ef3dfba
 SOURCES = {
@@ -121,6 +106,13 @@ def method_settings(method:str, # a key of METHODS
                    )->tuple: # the names of the settings it reads
     "Every setting `method` reads."
     return COMMON_SETTINGS + method_of(method).settings
+
+def settings_for(method:str, # a key of METHODS
+                 kwargs:dict, # keyword arguments meant for several methods (e.g. one comparison's shared settings)
+                )->dict: # `kwargs` less the settings `method` does not read
+    "The part of shared keyword arguments that `method` takes: settings other methods read are dropped, anything else is kept."
+    others = {k for m in METHODS for k in method_settings(m)} - set(method_settings(method))
+    return {k: v for k, v in kwargs.items() if k not in others}
 
 def check_used(method:str, # a key of METHODS
                given:set, # the settings the user gave

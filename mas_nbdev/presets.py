@@ -4,33 +4,16 @@
 
 # %% ../nbs/10_presets.ipynb #ecbc87bd
 from __future__ import annotations
-import os, math, time, random, copy, warnings, numbers
-from dataclasses import dataclass, field
-from pathlib import Path
+import numbers
 import numpy as np
-import torch
-import torch.nn.functional as F
-from torch import nn, Tensor
-from .data import ImageData, ClassSampler, get_dataset, from_tensors
-from .models import net_spec, make_net
-from .augment import DSA
-from .train import sgd, train_epoch, out_of_memory
-from .data import ship, place_data
-from .pretrain import ModelPool, pretrain_pool, atomic_save, atomic_write, sweep_temps
-from .perturb import perturb
-from .evaluate import evaluate, evaluate_random, EvalResult
-from .distributed import partition, _rank, _world, split_summary
-from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance, match_loss, class_gradients, match_losses,
-                                 decode, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, check_state, SyntheticSet,
-                                 class_rows, ClassMomentumSGD, class_generators)
-from fastcore.meta import delegates
+from .synthetic import METRICS
 
 # %% auto #0
 __all__ = ['IDC_FAMILY', 'PRESETS', 'PRECISIONS', 'LR_IMG_RULES', 'METHOD_PRESETS', 'DATASET_METHOD_PRESETS', 'condense_settings',
            'eval_settings', 'presets_table']
 
 # %% ../nbs/10_presets.ipynb #963e3d6f
-from .data import IMAGENET_SUBSETS, _resized
+from .data import IMAGENET_SUBSETS
 from .evaluate import imagenet_eval_epochs
 from .evaluate import PROTOCOLS
 from .methods import METHODS, method_of, method_settings, check_used

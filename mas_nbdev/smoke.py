@@ -15,6 +15,7 @@ from .perturb import perturb
 from .train import accuracy, eval_batch_size
 from .pretrain import pretrain_pool
 from .condense import condense, condense_settings, check_backend
+from .methods import settings_for
 
 # %% auto #0
 __all__ = ['STEPS', 'TINY', 'FRESH', 'Skip', 'step', 'env_step', 'draws_step', 'resume_step', 'deterministic_step', 'chunk_step',
@@ -35,7 +36,7 @@ def _cuda_only(device:torch.device):
     if device.type != 'cuda': raise Skip('no GPU')
 
 TINY = dict(ipc=1, method='mas', inner_loop=2, n_data=64, batch_real=16, width=8, pool_size=2, pool_epochs=1, progress=False)
-FRESH = {**TINY, 'method': 'idc'}   # no pool to build: for the steps that only need the loop
+FRESH = {**settings_for('idc', TINY), 'method': 'idc'}   # no pool to build: for the steps that only need the loop
 
 def _sub(code:str, *args, timeout:float=300)->subprocess.CompletedProcess:
     "Run `code` in a fresh Python process (the library found as in this one), failing with its error output."

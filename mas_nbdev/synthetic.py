@@ -17,9 +17,9 @@ from .augment import DSA
 from .pretrain import ModelPool, atomic_save
 
 # %% auto #0
-__all__ = ['METRICS', 'INITS', 'FILE_VERSION', 'SPACES', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients',
-           'match_losses', 'distribution_match_loss', 'decode', 'init_images', 'write_checkpoint', 'read_checkpoint',
-           'check_state', 'to_pixel_units', 'SyntheticSet', 'class_rows', 'ClassMomentumSGD', 'class_generators']
+__all__ = ['METRICS', 'INITS', 'SPACES', 'FILE_VERSION', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients',
+           'match_losses', 'distribution_match_loss', 'decode', 'init_images', 'to_pixel_units', 'write_checkpoint',
+           'read_checkpoint', 'check_state', 'SyntheticSet', 'class_rows', 'ClassMomentumSGD', 'class_generators']
 
 # %% ../nbs/06_synthetic.ipynb #c695a3a3
 def matched_params(net:nn.Module, # the network whose gradients are matched
@@ -195,6 +195,19 @@ def init_images(data:ImageData, # the real training data
     labels = torch.arange(k, device=data.device).repeat_interleave(ipc)
     return images.clamp(0, 1), labels
 
+# %% ../nbs/06_synthetic.ipynb #7e102086
+SPACES = ('pixel', 'normalized')   # how a synthetic set stores its images
+
+def to_pixel_units(x:Tensor, # images in `space`
+                   space:str, # 'pixel' or 'normalized'
+                   mean:tuple, std:tuple, # the per-channel normalisation of the data
+                  )->Tensor: # `x` in pixel units, not clamped
+    "Images of a synthetic set in pixel units: unchanged for 'pixel', x * std + mean for 'normalized'."
+    if space not in SPACES: raise ValueError(f"unknown space {space!r}; choose one of {SPACES}.")
+    if space == 'pixel': return x
+    m, s = (torch.tensor(v, dtype=x.dtype, device=x.device).view(1, -1, 1, 1) for v in (mean, std))
+    return x * s + m
+
 # %% ../nbs/06_synthetic.ipynb #a69e7dfa
 import io, hashlib, pickle, warnings
 
@@ -356,19 +369,6 @@ def check_state(state, # the contents of a file, as read_checkpoint rebuilt them
         why = f"it has no {', '.join(missing)}" if missing else problem(state)
     if why: raise ValueError(f"not a {kind} of this library: {str(path)!r} ({why}).")
     return state
-
-# %% ../nbs/06_synthetic.ipynb #7e102086
-SPACES = ('pixel', 'normalized')   # how a synthetic set stores its images
-
-def to_pixel_units(x:Tensor, # images in `space`
-                   space:str, # 'pixel' or 'normalized'
-                   mean:tuple, std:tuple, # the per-channel normalisation of the data
-                  )->Tensor: # `x` in pixel units, not clamped
-    "Images of a synthetic set in pixel units: unchanged for 'pixel', x * std + mean for 'normalized'."
-    if space not in SPACES: raise ValueError(f"unknown space {space!r}; choose one of {SPACES}.")
-    if space == 'pixel': return x
-    m, s = (torch.tensor(v, dtype=x.dtype, device=x.device).view(1, -1, 1, 1) for v in (mean, std))
-    return x * s + m
 
 # %% ../nbs/06_synthetic.ipynb #d340a893
 @dataclass

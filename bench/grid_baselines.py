@@ -1,0 +1,22 @@
+"""The digits presets of DC, DSA and DM: each method's image learning rate chosen on a validation split of the digits'
+training data (the test set is never used), at the preset's iterations, ipc 1 and 2, one seed, 300-epoch evaluations,
+as the IDC and MAS digits presets were chosen (`lr_grid`, nbs/15_figures.ipynb). Writes nbs/figures/baselines_grid.json
+(finished runs are kept: rerunning resumes) and prints the table that 10_presets quotes.
+
+    python bench/grid_baselines.py            # about 15 minutes on a 2-core CPU
+"""
+import argparse, time
+from mas_nbdev.figures import lr_grid, grid_table
+
+GRIDS = {'dc': (0.03, 0.1, 0.3), 'dsa': (0.03, 0.1, 0.3), 'dm': (0.3, 1.0, 3.0)}   # around each method's published lr_img
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('--out', default='nbs/figures/baselines_grid.json')
+    p.add_argument('--workers', type=int, default=1)
+    a = p.parse_args()
+    t0 = time.time()
+    for method, lrs in GRIDS.items():
+        res = lr_grid(a.out, 'digits', (1, 2), (method,), lrs, seeds=(0,), eval_epochs=300, workers=a.workers, device='cpu')
+    print(grid_table(res, 'digits', (1, 2), tuple(GRIDS)))
+    print(f"{time.time() - t0:.0f} s in all")
