@@ -139,7 +139,7 @@ class ImageData:
         if torch.device(device) == self.images.device: return self
         return ImageData(self.images.to(device), self.labels.to(device), self.num_classes, self.mean, self.std, self.name, self.classes)
     def batch(self, idx, # indices (or a slice) of the images wanted
-              device=None, # where the batch goes (default: where the images are)
+              device:str|torch.device=None, # where the batch goes (default: where the images are)
              )->Tensor: # float images in [0, 1]
         "The images at `idx` as float in [0, 1] on `device`: uint8 images are converted one batch at a time."
         x = self.images[idx]
