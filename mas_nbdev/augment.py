@@ -123,7 +123,8 @@ class DSA:
         self.mean, self.std = tuple(float(m) for m in mean), tuple(float(s) for s in std)
         if len(self.mean) != len(self.std): raise ValueError(f"mean {self.mean} and std {self.std} differ in length.")
 
-    def normalize(self, x:Tensor)->Tensor:
+    def normalize(self, x:Tensor, # N x C x H x W images with pixels in [0, 1]
+                 )->Tensor: # the images normalised per channel by the pipeline's `mean` and `std`
         "(x - mean) / std, per channel."
         if len(self.mean) not in (1, x.shape[1]):
             raise ValueError(f"mean/std have {len(self.mean)} values but the images have {x.shape[1]} channels.")

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_data.ipynb #81457654
 from __future__ import annotations
-import os, math, struct, pickle, hashlib
+import os, math, struct, pickle, hashlib, dataclasses, inspect, linecache, re
 from dataclasses import dataclass, field
 from pathlib import Path
 from fastcore.meta import delegates
@@ -14,9 +14,39 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['DATASETS', 'IMAGENET_SUBSETS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'to_float', 'ImageData', 'from_tensors',
+__all__ = ['DATASETS', 'IMAGENET_SUBSETS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'FieldsDoc', 'to_float', 'ImageData', 'from_tensors',
            'data_fingerprint', 'same_data', 'from_dataset', 'digits_data', 'load_torchvision', 'get_dataset',
            'imagenet_classes', 'load_imagenet', 'ClassSampler', 'ship', 'fits_on', 'place_data']
+
+# %% ../nbs/00_data.ipynb #fieldsdoc00
+class FieldsDoc:
+    "A `show_doc` renderer for a dataclass: its docstring and a table of its fields, with their types, defaults and comments."
+    def __init__(self, sym:type, # the dataclass
+                 name:str=None, # the name shown (default: the class's own)
+                 title_level:int=3, # the level of its heading
+                ):
+        from nbdev.showdoc import BasicMarkdownRenderer   # a documentation tool: needed to render a page, not to use the library
+        self.sym, self.doc = sym, BasicMarkdownRenderer(sym, name=name, title_level=title_level)
+
+    def __repr__(self): return repr(self.doc)
+
+    def _source(self)->str:
+        try: return inspect.getsource(self.sym)
+        except (OSError, TypeError):   # defined in a notebook cell: read the cell through one of the class's own methods
+            fn = next(f for f in vars(self.sym).values() if inspect.isfunction(f) and not f.__code__.co_filename.startswith('<string'))
+            return ''.join(linecache.getlines(fn.__code__.co_filename))
+
+    def _repr_markdown_(self):
+        head, _, rest = self.doc._repr_markdown_().partition('```python')
+        notes = {}
+        for nm, note in re.findall(r'^\s+(\w+)\s*:[^#\n]*#\s*(.*)$', self._source(), re.M): notes.setdefault(nm, note.replace('|', '\\|'))
+        def default(f):
+            if not f.init: return 'computed'
+            if f.default is not dataclasses.MISSING: return f'`{f.default!r}`'
+            return '' if f.default_factory is dataclasses.MISSING else f'`{f.default_factory.__name__}()`'
+        rows = [f"| `{f.name}` | `{f.type}` | {default(f)} | {notes.get(f.name, '')} |" for f in dataclasses.fields(self.sym)]
+        table = '\n'.join(['|  | **Type** | **Default** | **Details** |', '| -- | -- | -- | -- |', *rows])
+        return f"{head}{rest.split('```', 1)[1].strip()}\n\n{table}"
 
 # %% ../nbs/00_data.ipynb #2ba47589
 def _int_labels(labels)->Tensor:
@@ -103,21 +133,24 @@ class ImageData:
     def im_size(self)->tuple: return tuple(self.images.shape[2:])
     @property
     def device(self): return self.images.device
-    def to(self, device)->ImageData:
+    def to(self, device:str|torch.device, # where the copy goes
+          )->ImageData: # the same images and metadata on `device`
         "A copy on `device` (the same object when it is already there)."
         if torch.device(device) == self.images.device: return self
         return ImageData(self.images.to(device), self.labels.to(device), self.num_classes, self.mean, self.std, self.name, self.classes)
     def batch(self, idx, # indices (or a slice) of the images wanted
-              device=None, # where the batch goes (default: where the images are)
+              device:str|torch.device=None, # where the batch goes (default: where the images are)
              )->Tensor: # float images in [0, 1]
         "The images at `idx` as float in [0, 1] on `device`: uint8 images are converted one batch at a time."
         x = self.images[idx]
         if device is not None and torch.device(device) != x.device: x = ship([x], device)[0]   # from host memory: pinned, one copy
         return to_float(x)
-    def class_indices(self, c:int)->Tensor:
+    def class_indices(self, c:int, # a class, 0..num_classes-1
+                     )->Tensor: # the positions of its images in `images`
         "Indices of the images of class `c`."
         return torch.nonzero(self.labels == c).flatten()
-    def subset(self, idx:Tensor)->ImageData:
+    def subset(self, idx:Tensor, # indices (or a boolean mask) of the images kept
+              )->ImageData: # those images and their labels
         "The images at `idx`, with the same metadata."
         return ImageData(self.images[idx], self.labels[idx], self.num_classes, self.mean, self.std, self.name, self.classes)
     def __repr__(self):
@@ -418,7 +451,9 @@ class ClassSampler:
             self.pos[c] += k; n -= k
         return torch.cat(taken)
 
-    def sample(self, c:int, n:int)->Tensor:
+    def sample(self, c:int, # the class, 0..num_classes-1
+               n:int, # how many images
+              )->Tensor: # n x C x H x W float images in [0, 1]
         "The next `n` real images of class `c` (on the data's device)."
         return self.data.batch(self.sample_indices(c, n).to(self.data.device))
 

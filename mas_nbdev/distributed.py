@@ -12,7 +12,7 @@ from torch import nn, Tensor
 from .synthetic import class_rows
 
 # %% auto #0
-__all__ = ['split_summary', 'Partition', 'process_device', 'partition']
+__all__ = ['partition', 'split_summary', 'Partition', 'process_device', 'process_partition']
 
 # %% ../nbs/16_distributed.ipynb #6bac8f40
 def _env_int(name:str, default:int)->int:
@@ -173,11 +173,11 @@ def process_device(device:str|torch.device=None, # the device asked for (None: C
                            "(mas_condense --device cpu) to run the processes on the CPU, with gloo.")
     return device
 
-def partition(distributed:bool=None, # None: join a process group when run under torchrun (WORLD_SIZE > 1) or when one exists
-              device:str|torch.device=None, # this process's device (default: under torchrun, cuda:LOCAL_RANK when CUDA is available, else CPU)
-              timeout:float=None, # seconds a collective of the loop may wait (default: env MAS_NBDEV_TIMEOUT, else 1800)
-              wait_timeout:float=None, # seconds processes may wait for process 0's one-off work (default: env MAS_NBDEV_WAIT_TIMEOUT, else 86400)
-             )->Partition:
+def process_partition(distributed:bool=None, # None: join a process group when run under torchrun (WORLD_SIZE > 1) or when one exists
+                      device:str|torch.device=None, # this process's device (default: under torchrun, cuda:LOCAL_RANK when CUDA is available, else CPU)
+                      timeout:float=None, # seconds a collective of the loop may wait (default: env MAS_NBDEV_TIMEOUT, else 1800)
+                      wait_timeout:float=None, # seconds processes may wait for process 0's one-off work (default: env MAS_NBDEV_WAIT_TIMEOUT, else 86400)
+                     )->Partition:
     "This process's `Partition`, joining the process group (NCCL on GPUs, gloo on CPU) from torchrun's environment if needed."
     world_env = _env_int('WORLD_SIZE', 1)
     if distributed is None: distributed = dist.is_available() and (dist.is_initialized() or world_env > 1)
@@ -199,3 +199,5 @@ def partition(distributed:bool=None, # None: join a process group when run under
     wait = float(wait_timeout or os.environ.get('MAS_NBDEV_WAIT_TIMEOUT', 86400))
     wait_group = dist.new_group(backend='gloo', timeout=timedelta(seconds=wait)) if dist.get_world_size() > 1 else None
     return Partition(dist.get_rank(), dist.get_world_size(), device, owns, wait_group)
+
+partition = process_partition   # the earlier name

@@ -195,16 +195,16 @@ def chosen_lr(res:dict, dataset:str, ipc:int, method:str)->float:
     return max(scores, key=lambda lr: (scores[lr][0], -lr))
 
 def grid_table(res:dict, dataset:str, ipcs=(1, 2), methods=('idc', 'mas'))->str:
-    "The validation accuracies of the grid as text, the chosen lr_img of each row marked with an asterisk."
+    "The validation accuracies of the grid as a markdown table under a title line, the chosen lr_img of each row in bold."
     lrs = sorted({r['lr_img'] for r in res.get('grid', {}).values() if r['dataset'] == dataset})
-    lines = [f"{dataset}: validation accuracy (%) at each lr_img, * = chosen",
-             f"{'ipc':>3s} {'method':7s} {'iterations':>10s}" + ''.join(f"{lr:>13g}" for lr in lrs) + f"{'chosen':>9s}"]
+    lines = [f"{dataset}: validation accuracy (%) at each lr_img, **bold** = chosen", '',
+             '| ipc | method | iterations | ' + ' | '.join(f"{lr:g}" for lr in lrs) + ' | chosen |', '|---' * (len(lrs) + 4) + '|']
     for ipc in ipcs:
         for m in methods:
             sc, best = grid_scores(res, dataset, ipc, m), chosen_lr(res, dataset, ipc, m)
             its = next(r['checkpoints'][-1] for r in res['grid'].values() if (r['dataset'], r['ipc'], r['method']) == (dataset, ipc, m))
-            cell = lambda lr: '-' if lr not in sc else _pm(*sc[lr]) + ('*' if lr == best else ' ')
-            lines.append(f"{ipc:3d} {m:7s} {its:10d}" + ''.join(f"{cell(lr):>13s}" for lr in lrs) + f"{best:>9g}")
+            cell = lambda lr: '-' if lr not in sc else f"**{_pm(*sc[lr])}**" if lr == best else _pm(*sc[lr])
+            lines.append(f"| {ipc} | {m} | {its} | " + ' | '.join(cell(lr) for lr in lrs) + f" | {best:g} |")
     return '\n'.join(lines)
 
 # %% ../nbs/15_figures.ipynb #7a46efe5
@@ -260,7 +260,7 @@ PAPER_SPEEDUP = [  # the paper's results (see the method page): (dataset, method
 def speedup_table(res:dict, dataset:str, ipc:int,
                   methods=('idc', 'mas', 'early', 'perturb'), # methods to list (those present in the results)
                   at:int=None, # the IDC checkpoint whose accuracy is the target (default: IDC's last)
-                 )->str: # the table as text
+                 )->str: # a title line and a markdown table
     "Cost of each method to reach IDC's accuracy (at its last checkpoint, or `at`), and the speed-up over IDC."
     idc = curve(res, dataset, ipc, 'idc')
     its = [int(i) for i in idc['iterations']]
@@ -269,37 +269,37 @@ def speedup_table(res:dict, dataset:str, ipc:int,
     target = float(idc['acc'][j])
     ref = cost_to_reach(idc, target)    # the same rule for every method, IDC included
     lines = [f"{dataset}, ipc {ipc}: target = IDC's accuracy after {its[j]} iterations, "
-             f"{_pm(target, idc['acc_std'][j], idc['seeds'])}% ({idc['seeds']} seed{'s' * (idc['seeds'] != 1)})",
-             f"{'method':8s} {'final acc':>13s} {'iterations':>11s} {'seconds':>9s} {'GFLOP':>9s} {'speed-up: its':>14s} {'time':>6s} {'FLOPs':>6s}"]
+             f"{_pm(target, idc['acc_std'][j], idc['seeds'])}% ({idc['seeds']} seed{'s' * (idc['seeds'] != 1)})", '',
+             '| method | final accuracy (%) | iterations | seconds | GFLOP | speed-up: iterations | time | FLOPs |', '|---' * 8 + '|']
     for m, c in _curves(res, dataset, ipc, methods).items():
         final = _pm(c['acc'][-1], c['acc_std'][-1], c['seeds'])
         hit = cost_to_reach(c, target)
         if hit['iterations'] is None:
-            lines.append(f"{m:8s} {final:>13s} {'not reached':>11s}  (max {int(c['iterations'][-1])} iterations, {c['seconds'][-1]:.0f} s)")
+            lines.append(f"| {m} | {final} | not reached (max {int(c['iterations'][-1])} iterations, {c['seconds'][-1]:.0f} s) |  |  |  |  |  |")
             continue
-        le, ge = ('<=', '>=') if hit['bound'] else ('', '')   # reached by the first checkpoint: cost an upper bound
+        le, ge = ('≤ ', '≥ ') if hit['bound'] else ('', '')   # reached by the first checkpoint: cost an upper bound
         ratio = lambda k: ge + f"{ref[k] / hit[k]:.1f}x"
-        lines.append(f"{m:8s} {final:>13s} {le + format(hit['iterations'], '.1f'):>11s} {hit['seconds']:9.1f} {hit['flops']/1e9:9.1f} "
-                     f"{ratio('iterations'):>14s} {ratio('seconds'):>6s} {ratio('flops'):>6s}")
+        lines.append(f"| {m} | {final} | {le}{hit['iterations']:.1f} | {hit['seconds']:.1f} | {hit['flops']/1e9:.1f} | "
+                     f"{ratio('iterations')} | {ratio('seconds')} | {ratio('flops')} |")
     return '\n'.join(lines)
 
 def accuracy_table(res:dict, dataset:str, ipc:int,
                    methods=('idc', 'mas', 'early', 'perturb'), # methods to list (those present in the results)
-                  )->str: # the table as text
+                  )->str: # a title line and a markdown table
     "Test accuracy (mean ± std over seeds) of each method at each checkpoint: the methods compared at equal iterations."
     curves = _curves(res, dataset, ipc, methods)
     its = sorted({int(i) for c in curves.values() for i in c['iterations']})
-    lines = [f"{dataset}, ipc {ipc}: test accuracy (%) after n outer iterations",
-             f"{'method':8s}" + ''.join(f"{'n=' + str(i):>12s}" for i in its)]
+    lines = [f"{dataset}, ipc {ipc}: test accuracy (%) after n outer iterations", '',
+             '| method | ' + ' | '.join(f"n={i}" for i in its) + ' |', '|---' * (len(its) + 1) + '|']
     for m, c in curves.items():
         at = {int(i): _pm(a, s, c['seeds']) for i, a, s in zip(c['iterations'], c['acc'], c['acc_std'])}
-        lines.append(f"{m:8s}" + ''.join(f"{at.get(i, '-'):>12s}" for i in its))
+        lines.append(f"| {m} | " + ' | '.join(at.get(i, '-') for i in its) + ' |')
     return '\n'.join(lines)
 
 def paper_table()->str:
-    "The paper's CIFAR results (accuracy, GPU hours on one RTX 2080, speed-up over IDC), as text."
-    rows = [f"{'dataset':10s} {'method':15s} {'ipc 1':>14s} {'ipc 10':>14s} {'ipc 50':>14s} {'speed-up':>9s}"]
-    rows += [f"{d:10s} {m:15s} {a:>14s} {b:>14s} {c:>14s} {s:>9s}" for d, m, a, b, c, s in PAPER_SPEEDUP]
+    "The paper's CIFAR results (accuracy, GPU hours on one RTX 2080, speed-up over IDC), as a markdown table."
+    rows = ['| dataset | method | ipc 1 | ipc 10 | ipc 50 | speed-up |', '|---' * 6 + '|']
+    rows += ['| ' + ' | '.join(r) + ' |' for r in PAPER_SPEEDUP]
     return '\n'.join(rows)
 
 # %% ../nbs/15_figures.ipynb #49569c8b

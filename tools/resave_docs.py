@@ -4,8 +4,8 @@ save them (GitHub's notebook view shows saved outputs; the render check flags mi
     python tools/resave_docs.py                 # every notebook
     python tools/resave_docs.py nbs/12_condense.ipynb
 
-Each notebook's module is imported (its private names too), and the hidden cells that define a show_doc renderer
-(`FieldsDoc`) are run, so that a cell is rendered as the notebook renders it. Run `nbdev_clean` afterwards.
+Each notebook's module is imported (its private names too), with the dataclasses' renderer `FieldsDoc`, so that a cell is
+rendered as the notebook renders it. Run `nbdev_clean` afterwards.
 """
 import argparse, importlib, json, re, sys
 from pathlib import Path
@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from nbdev.showdoc import show_doc
 from nbdev.doclinks import NbdevLookup
+from mas_nbdev.data import FieldsDoc
 
 def resave(path:Path)->int:
     nb = json.loads(path.read_text(encoding='utf-8'))
@@ -20,8 +21,7 @@ def resave(path:Path)->int:
     exp = next((m.group(1) for s in srcs if (m := re.match(r'#\|\s*default_exp\s+(\S+)', s))), None)
     if exp is None: return 0
     ns = dict(vars(importlib.import_module(f'mas_nbdev.{exp}'))); ns['show_doc'] = show_doc
-    for s in srcs:   # the renderers the page defines in its hidden cells
-        if 'class FieldsDoc' in s: exec('\n'.join(l for l in s.splitlines() if not l.startswith('#|')), ns)
+    ns.setdefault('FieldsDoc', FieldsDoc)   # the renderer of the dataclasses (`show_doc(X, renderer=FieldsDoc)`)
     n = 0
     for c, s in zip(nb['cells'], srcs):
         s = s.strip()

@@ -26,6 +26,8 @@ def main():
     def skip(cell):
         if cell.cell_type != 'code': return True
         return bool(flags & (getattr(cell, 'directives_', {}) or {}).keys())
+    for c in nb.cells:   # execnb keeps a cell's old outputs when the cell prints nothing now: start from none
+        if c.cell_type == 'code': c.outputs = []
     sys.path.insert(0, str(ROOT)); os.environ['IN_TEST'] = '1'
     k, cwd = CaptureShell(fn), os.getcwd()
     os.chdir(fn.parent)
