@@ -3,12 +3,14 @@ training data (the test set is never used), at the preset's iterations, ipc 1 an
 as the IDC and MAS digits presets were chosen (`lr_grid`, nbs/15_figures.ipynb). Writes nbs/figures/baselines_grid.json
 (finished runs are kept: rerunning resumes) and prints the table that 10_presets quotes.
 
-    python bench/grid_baselines.py            # about 15 minutes on a 2-core CPU
+    python bench/grid_baselines.py            # about 20 minutes on a 2-core CPU (1046 + 206 + 57 s here, while tests ran)
 """
 import argparse, time
 from mas_nbdev.figures import lr_grid, grid_table
 
 GRIDS = {'dc': (0.03, 0.1, 0.3), 'dsa': (0.03, 0.1, 0.3), 'dm': (0.3, 1.0, 3.0)}   # around each method's published lr_img
+EDGES = {(1, 'dc'): (1.0,), (1, 'dsa'): (), (1, 'dm'): (10.0,), (2, 'dc'): (0.01,), (2, 'dsa'): (0.01,), (2, 'dm'): (0.1, 0.03)}
+# steps further where the first grid's best value lay on its edge, until it lay inside
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -18,5 +20,7 @@ if __name__ == '__main__':
     t0 = time.time()
     for method, lrs in GRIDS.items():
         res = lr_grid(a.out, 'digits', (1, 2), (method,), lrs, seeds=(0,), eval_epochs=300, workers=a.workers, device='cpu')
+    for (ipc, method), lrs in EDGES.items():
+        if lrs: res = lr_grid(a.out, 'digits', (ipc,), (method,), lrs, seeds=(0,), eval_epochs=300, workers=a.workers, device='cpu')
     print(grid_table(res, 'digits', (1, 2), tuple(GRIDS)))
     print(f"{time.time() - t0:.0f} s in all")

@@ -53,16 +53,18 @@ class Method:
     space:str # how its images are stored: 'pixel' (clamped to [0, 1] each iteration) or 'normalized' (never clamped)
     multi_formation:bool # each stored image decodes to factor^2 training images
     optimiser:str # 'per class' (IDC's momentum SGD, a step per class) or 'whole set' (one SGD step over every image)
-    protocol:str # its own evaluation protocol: 'run' (IDC's, with the run's network settings) or a key of PROTOCOLS
+    protocol:str # its own evaluation protocol, a key of PROTOCOLS ('idc' for IDC's loop: with the run's network settings)
     settings:tuple # the settings it reads beyond those every method reads (COMMON_SETTINGS); others are refused
     splits:bool # its classes can be split over processes (torchrun)
     cost:str # FLOPs of one iteration, relative to one IDC outer iteration (CIFAR-10, ipc 1 / 10 / 50)
     paper:str # where it was published
 
+    def __repr__(self): return f"Method({self.name!r}: {self.summary}; network: {SOURCES[self.source]}; images: {self.space})"
+
 # %% ../nbs/09_methods.ipynb #0c16a441
-COMMON_SETTINGS = ('arch', 'width', 'depth', 'norm', 'lr_img', 'mom_img', 'lr_img10', 'base_side', 'im_size', 'init', 'batch_real',
+COMMON_SETTINGS = ('arch', 'width', 'depth', 'norm', 'lr_img', 'mom_img', 'im_size', 'init', 'batch_real',
                    'strategy', 'iterations', 'eval_epochs', 'eval_repeats', 'eval_strategy', 'protocol')
-_IDC_LOOP = ('metric', 'bias', 'fc', 'precision', 'factor', 'batch_syn_max', 'inner_loop', 'n_data', 'net_lr', 'net_momentum',
+_IDC_LOOP = ('lr_img10', 'base_side', 'metric', 'bias', 'fc', 'precision', 'factor', 'batch_syn_max', 'inner_loop', 'n_data', 'net_lr', 'net_momentum',
              'net_weight_decay', 'net_batch', 'net_strategy', 'cutmix_p', 'eval_cutmix_p')
 _POOL = ('pool_size', 'pool_epochs', 'pool_decay_epochs')
 _PERTURB = ('v_min', 'v_max', 'keep_1d')
@@ -73,7 +75,7 @@ _IDC_COST = '1 (the unit)'
 def _idc_family(name, summary, source, extra, paper):
     return Method(name, summary, source, "each class's gradient on real and on synthetic images, under one siamese DSA draw (IDC's distance)",
                   'a network from the source; inner_loop steps, each one image step per class then one epoch of the network on n_data real images; clamp',
-                  _outer_iteration, 'pixel', True, 'per class', 'run', _IDC_LOOP + extra, True, _IDC_COST, paper)
+                  _outer_iteration, 'pixel', True, 'per class', 'idc', _IDC_LOOP + extra, True, _IDC_COST, paper)
 
 METHODS = {
     'mas': _idc_family('mas', 'model augmentation: early-stage networks, weight-perturbed (the paper)', 'pool+perturb', _POOL + _PERTURB,

@@ -80,9 +80,10 @@ METHOD_PRESETS = {
 METHOD_PRESETS['dc'] = {**METHOD_PRESETS['dsa'], 'strategy': ''}   # DC: the same code with no augmentation (main.py, method DC)
 _DIGIT_DSA = 'color_crop_cutout_scale_rotate'             # no flip on digits, as in every evaluation of the digits here
 DATASET_METHOD_PRESETS = {   # our CPU presets of the digits (iterations cut; lr_img chosen on a validation split, see below)
-    'digits': {'dsa': dict(iterations=40, lr_img=0.1, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10}, strategy=_DIGIT_DSA),
-               'dc': dict(iterations=40, lr_img=0.1, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10}),
-               'dm': dict(iterations=200, lr_img=1.0, batch_real=128, strategy=_DIGIT_DSA)},
+    'digits': {'dsa': dict(iterations=40, lr_img={1: 0.1, 'else': 0.03}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
+                           strategy=_DIGIT_DSA),
+               'dc': dict(iterations=40, lr_img={1: 0.3, 'else': 0.03}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10}),
+               'dm': dict(iterations=200, lr_img={1: 3.0, 'else': 0.1}, batch_real=128, strategy=_DIGIT_DSA)},
 }
 DATASET_METHOD_PRESETS['custom'] = DATASET_METHOD_PRESETS['digits']
 
@@ -141,7 +142,7 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
     it = iterations if iterations is not None else s['iterations']
     s['iterations'] = it[method] if isinstance(it, dict) else it
     if inner_loop is not None: s['inner_loop'] = inner_loop
-    for k in ('outer_loop', 'inner_loop'):
+    for k in ('outer_loop', 'inner_loop') + (('lr_img',) if method not in IDC_FAMILY else ()):
         if k in s: s[k] = _per_ipc(s[k], ipc, k, method)
     if method in IDC_FAMILY:
         _published_rules(name, ipc, s, given)
@@ -169,7 +170,7 @@ def eval_settings(s:dict, # settings from condense_settings
     "The evaluation of a run's sets, as arguments of `evaluate`: the method's own protocol, or a named one."
     p = protocol or s.get('protocol', 'own')
     if p == 'own': p = method_of(s['method']).protocol
-    if p == 'run':   # IDC's protocol with the run's own network settings (as the IDC and MAS authors evaluate)
+    if p == 'idc' and s['method'] in IDC_FAMILY:   # IDC's protocol with the run's network settings, the dataset's published exceptions included
         return dict(epochs=s['eval_epochs'], repeats=s['eval_repeats'], lr=s['net_lr'], momentum=s['net_momentum'],
                     weight_decay=s['net_weight_decay'], batch_size=s['net_batch'], strategy=s['eval_strategy'],
                     cutmix_p=s['eval_cutmix_p'], schedule='idc', single=False)

@@ -202,7 +202,7 @@ def to_pixel_units(x:Tensor, # images in `space`
                    space:str, # 'pixel' or 'normalized'
                    mean:tuple, std:tuple, # the per-channel normalisation of the data
                   )->Tensor: # `x` in pixel units, not clamped
-    "Images of a synthetic set in pixel units: unchanged for 'pixel', x * std + mean for 'normalized'."
+    "Images of a synthetic set in pixel units: unchanged for 'pixel', times std plus mean for 'normalized'."
     if space not in SPACES: raise ValueError(f"unknown space {space!r}; choose one of {SPACES}.")
     if space == 'pixel': return x
     m, s = (torch.tensor(v, dtype=x.dtype, device=x.device).view(1, -1, 1, 1) for v in (mean, std))
