@@ -52,8 +52,7 @@ def to_pixels(images:Tensor, # normalised images
               data:ImageData, # the data whose mean and std normalised them
              )->Tensor: # x * std + mean, not clamped
     "Normalised images back in pixel units (not clamped: values outside [0, 1] are what the method learned)."
-    m, s = (torch.tensor(v, dtype=images.dtype, device=images.device).view(1, -1, 1, 1) for v in (data.mean, data.std))
-    return images * s + m
+    return to_pixel_units(images, 'normalized', data.mean, data.std)
 
 # %% ../nbs/08_baselines.ipynb #da404190
 def _class_gen(generator, c:int):
@@ -147,11 +146,14 @@ class SetSGD(torch.optim.SGD):
         "Restore the buffer saved as `{'buf': ...}` by the runner."
         self.state[self.images]['momentum_buffer'] = state['buf'].to(self.images.device, self.images.dtype).clone()
 
-def _record(it:int, t0:float, loss_sum:float, before:Tensor, st:dict, part)->dict:
-    "The history record of one iteration: loss as a mean over all classes, seconds, FLOPs and the change of the stored pixels."
-    syn = st['syn']; own = class_rows(part.classes, syn.ipc)
+def _record(it:int, st:dict, part, step)->dict:
+    "Run `step()` (it returns the loss summed over this process's classes); the iteration's record: loss as a mean over all classes, seconds, FLOPs and the change of the stored pixels."
+    t0, syn = time.perf_counter(), st['syn']
+    own = class_rows(part.classes, syn.ipc)
+    before = syn.images.detach()[own].clone()
+    loss_sum = _counted_once(st, step)
     px = lambda x: to_pixel_units(x, syn.space, syn.mean, syn.std)
-    change = part.mean_over_classes(pixel_change(px(before[own]), px(syn.images.detach()[own]), syn.ipc), syn.num_classes)
+    change = part.mean_over_classes(pixel_change(px(before), px(syn.images.detach()[own]), syn.ipc), syn.num_classes)
     per_class = torch.full((len(part.classes),), loss_sum / len(part.classes), dtype=torch.float64, device=syn.images.device)
     loss = part.mean_over_classes(per_class, syn.num_classes)
     if syn.images.device.type == 'cuda': torch.cuda.synchronize(syn.images.device)
@@ -170,11 +172,9 @@ def dsa_run_iteration(it:int, # iterations done so far
                       part, # the run's Partition (one process: DC and DSA do not split)
                      )->dict: # the iteration's history record
     "One DC or DSA iteration in the runner: `dsa_iteration` on the run's state (DC: `strategy=''`)."
-    t0, syn = time.perf_counter(), st['syn']
-    before = syn.images.detach().clone()
-    loss = _counted_once(st, lambda: dsa_iteration(syn.images, syn.labels, st['img_opt'], st['sampler'], st['spec'], s['outer_loop'],
-                                                   s['inner_loop'], s['batch_real'], s['net_lr'], s['net_batch'], s['strategy'], st['gens']))
-    return _record(it, t0, loss, before, st, part)
+    syn = st['syn']
+    return _record(it, st, part, lambda: dsa_iteration(syn.images, syn.labels, st['img_opt'], st['sampler'], st['spec'], s['outer_loop'],
+                                                       s['inner_loop'], s['batch_real'], s['net_lr'], s['net_batch'], s['strategy'], st['gens']))
 
 def dm_run_iteration(it:int, # iterations done so far
                      st:dict, # the runner's state
@@ -182,8 +182,5 @@ def dm_run_iteration(it:int, # iterations done so far
                      part, # the run's Partition: a process matches the classes it owns
                     )->dict: # the iteration's history record
     "One DM iteration in the runner: `dm_iteration` on the classes this process owns."
-    t0, syn = time.perf_counter(), st['syn']
-    before = syn.images.detach().clone()
-    loss = _counted_once(st, lambda: dm_iteration(syn.images, st['img_opt'], st['sampler'], st['spec'], s['batch_real'], s['strategy'],
-                                                  st['gens'], part.classes))
-    return _record(it, t0, loss, before, st, part)
+    return _record(it, st, part, lambda: dm_iteration(st['syn'].images, st['img_opt'], st['sampler'], st['spec'], s['batch_real'],
+                                                      s['strategy'], st['gens'], part.classes))
