@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_augment.ipynb #97714a0a
 from __future__ import annotations
-import math, functools
+import math, functools, itertools
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -12,7 +12,7 @@ from torch import Tensor
 from torchvision.transforms.v2.functional import hflip
 
 # %% auto #0
-__all__ = ['DSA', 'cutmix_draw', 'cutmix_apply', 'cutmix', 'cutmix_loss', 'network_strategy']
+__all__ = ['DSA', 'cutmix_draw', 'cutmix_apply', 'cutmix', 'cutmix_loss', 'network_strategy', 'ImageNetAugment', 'make_augment']
 
 # %% ../nbs/02_augment.ipynb #32a080f5
 def _col(u:Tensor)->Tensor:
@@ -253,3 +253,96 @@ def network_strategy(strategy:str, # a DSA strategy, op names joined by '_'
     "The per-sample strategy for network training: `strategy` without `cutout` whenever CutMix is on."
     if cutmix_p <= 0: return strategy
     return '_'.join(op for op in strategy.split('_') if op != 'cutout')
+
+# %% ../nbs/02_augment.ipynb #923f0190
+_PCA_EIGVAL = (0.2175, 0.0188, 0.0045)    # ImageNet's RGB covariance (AlexNet), pixels in [0, 1]
+_PCA_EIGVEC = ((-0.5675, 0.7192, 0.4009), (-0.5808, -0.0045, -0.8140), (-0.5836, -0.6948, 0.4203))
+_JITTER_ORDERS = tuple(itertools.permutations(range(3)))   # brightness 0, contrast 1, saturation 2, in any order
+
+def _box_resize_matrix(start:Tensor, length:Tensor, n_in:int, n_out:int)->Tensor:
+    "Per image, bilinear resize of the box [start, start + length) of an axis to `n_out` pixels, as n x n_out x n_in matrices."
+    n, dev = len(start), start.device
+    src = ((torch.arange(n_out, device=dev, dtype=torch.float32) + 0.5) * (length[:, None] / n_out) - 0.5).clamp(min=0)
+    i0 = torch.minimum(src.floor(), length[:, None] - 1)
+    i1, w1 = torch.minimum(i0 + 1, length[:, None] - 1), src - i0
+    a = torch.zeros(n, n_out, n_in, device=dev)
+    a.scatter_add_(2, (start[:, None] + i0).long()[..., None], (1 - w1)[..., None])
+    return a.scatter_add_(2, (start[:, None] + i1).long()[..., None], w1[..., None])
+
+def _resized_crop_boxes(u:Tensor, h:int, w:int, scale:tuple, ratio:tuple)->tuple:
+    "torchvision's RandomResizedCrop boxes (top, left, height, width), per image, from 10 area and 10 ratio uniforms and 2 position uniforms."
+    area = h * w * (scale[0] + (scale[1] - scale[0]) * u[:, :10])
+    aspect = torch.exp(math.log(ratio[0]) + (math.log(ratio[1]) - math.log(ratio[0])) * u[:, 10:20])
+    cw, ch = torch.round(torch.sqrt(area * aspect)), torch.round(torch.sqrt(area / aspect))
+    ok = (cw > 0) & (cw <= w) & (ch > 0) & (ch <= h)
+    first = ok.float().argmax(1, keepdim=True)   # the first try that fits
+    cw, ch, fits = cw.gather(1, first)[:, 0], ch.gather(1, first)[:, 0], ok.any(1)
+    fw, fh = (w, round(w / ratio[0])) if w / h < ratio[0] else (round(h * ratio[1]), h) if w / h > ratio[1] else (w, h)   # the fallback
+    cw, ch = torch.where(fits, cw, torch.full_like(cw, fw)), torch.where(fits, ch, torch.full_like(ch, fh))
+    top = torch.where(fits, torch.floor(u[:, 20] * (h - ch + 1)), torch.div(h - ch, 2, rounding_mode='floor'))
+    left = torch.where(fits, torch.floor(u[:, 21] * (w - cw + 1)), torch.div(w - cw, 2, rounding_mode='floor'))
+    return top, left, ch, cw
+
+def _grey(x:Tensor)->Tensor: return (0.299 * x[:, :1] + 0.587 * x[:, 1:2] + 0.114 * x[:, 2:3]) if x.shape[1] == 3 else x
+
+def _jitter(x:Tensor, op:int, a:Tensor)->Tensor:
+    "One of the authors' jitter ops with amounts `a` (one per image): 0 brightness, 1 contrast, 2 saturation."
+    a = a.view(-1, 1, 1, 1)
+    if op == 0: return x * (1 - a)
+    target = _grey(x).mean((1, 2, 3), keepdim=True) if op == 1 else _grey(x)
+    return x + a * (target - x)
+
+class ImageNetAugment:
+    "The authors' ImageNet augmentation, per image: random-resized crop, flip, colour jitter in random order, PCA lighting; then normalise."
+    strategy, per_sample, single, ops = 'imagenet', True, False, ['resized_crop', 'flip', 'jitter', 'lighting']
+    def __init__(self, mean:tuple=(0.485, 0.456, 0.406), # per-channel mean the images are normalised with last
+                 std:tuple=(0.229, 0.224, 0.225), # per-channel standard deviation
+                 scale:tuple=(0.5, 1.0), # range of the crop's area, relative to the image's
+                 ratio:tuple=(3 / 4, 4 / 3), # range of the crop's aspect ratio
+                 jitter:float=0.4, # brightness, contrast and saturation amounts a ~ U(-jitter, jitter)
+                 lighting:float=0.1, # standard deviation of the PCA lighting coefficients (3 channels only)
+                ):
+        self.mean, self.std = tuple(float(m) for m in mean), tuple(float(s) for s in std)
+        self.scale, self.ratio, self.jitter, self.lighting = scale, ratio, jitter, lighting
+
+    def normalize(self, x:Tensor)->Tensor: return DSA('', self.mean, self.std).normalize(x)
+
+    def draw(self, n:int=1, # images
+             generator:torch.Generator=None, # CPU generator (default: torch's global RNG)
+            )->tuple: # (n x 30 random numbers, None): 22 for the crop, flip, 3 jitter amounts, the jitter order, 3 lighting normals
+        "The random numbers of one augmentation of `n` images, drawn without applying it."
+        return torch.cat([torch.rand(n, 27, generator=generator, device='cpu'), torch.randn(n, 3, generator=generator, device='cpu')], 1), None
+
+    def apply(self, x:Tensor, # images N x C x H x W, pixels in [0, 1]
+              u:Tensor, # the draw, N x 30
+              geo=None, # unused (DSA's interface)
+             )->Tensor: # augmented, normalised images on x's device
+        "Apply the draw `u` to `x`, then normalise."
+        n, c, h, w = x.shape
+        u = _on(u, x.device, torch.float32).expand(n, -1)
+        top, left, ch, cw = _resized_crop_boxes(u, h, w, self.scale, self.ratio)
+        a_h, a_w = _box_resize_matrix(top, ch, h, h).to(x.dtype), _box_resize_matrix(left, cw, w, w).to(x.dtype)
+        x = a_h[:, None] @ x @ a_w.transpose(1, 2)[:, None]
+        x = torch.where((u[:, 22] < 0.5).view(-1, 1, 1, 1), x.flip(-1), x)
+        amounts = (2 * u[:, 23:26] - 1) * self.jitter
+        order = torch.tensor(_JITTER_ORDERS, device=x.device)[(u[:, 26] * 6).long().clamp(max=5)]   # n x 3
+        for stage in range(3):
+            x = sum(torch.where((order[:, stage] == op).view(-1, 1, 1, 1), _jitter(x, op, amounts[:, op].to(x.dtype)), 0.) for op in range(3))
+        if c == 3 and self.lighting:
+            vec, val = torch.tensor(_PCA_EIGVEC, device=x.device, dtype=x.dtype), torch.tensor(_PCA_EIGVAL, device=x.device, dtype=x.dtype)
+            x = x + ((u[:, 27:30].to(x.dtype) * self.lighting * val) @ vec.T).view(n, 3, 1, 1)
+        return self.normalize(x)
+
+    def __call__(self, x:Tensor, generator:torch.Generator=None)->Tensor:
+        "Normalise and augment `x`, one draw per image."
+        return self.apply(x, *self.draw(len(x), generator))
+
+    def __repr__(self): return f"ImageNetAugment(scale={self.scale}, jitter={self.jitter}, lighting={self.lighting})"
+
+def make_augment(strategy:str, # a DSA strategy, or 'imagenet' for ImageNetAugment
+                 mean:tuple, std:tuple, # the normalisation
+                 per_sample:bool=False, # DSA: one draw per image
+                 single:bool=False, # DSA: one op per draw
+                ):
+    "The augmentation named by `strategy`: `ImageNetAugment` for 'imagenet', else a `DSA`."
+    return ImageNetAugment(mean, std) if strategy == 'imagenet' else DSA(strategy, mean, std, per_sample=per_sample, single=single)

@@ -45,7 +45,7 @@ def normalised_init(data:ImageData, # the real training data
     "`ipc` random real images of every class, normalised with the data's mean and standard deviation."
     small = [c for c in range(data.num_classes) if len(data.class_indices(c)) < ipc]
     if small: raise ValueError(f"class {small[0]} has {len(data.class_indices(small[0]))} images, fewer than ipc={ipc}.")
-    x, y = init_images(data, ipc, factor=1, init='real', generator=generator)   # the published init='real', as IDC's
+    x, y = init_images(data, ipc, factor=1, init='real', generator=generator, pick='random')   # random real images, as DC/DSA/DM's code
     return DSA('', data.mean, data.std).normalize(x), y
 
 def to_pixels(images:Tensor, # normalised images

@@ -202,6 +202,7 @@ def check_args(ipc, # stored images per class
     return ipc, iterations, inner_loop, eval_at, device
 
 from .data import DATASETS
+from .synthetic import DECODE_TYPES, PICKS, RESIZES
 
 def check_run(train:ImageData, # the real training data
               test:ImageData, # the test data, or None
@@ -221,6 +222,9 @@ def check_run(train:ImageData, # the real training data
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < lo or (v > hi if closed else v >= hi):
             raise ValueError(f"{k} must be a number in {'[' if lo == 0 else '('}{lo}, {hi}{']' if closed else ')'}, got {v!r}.")
     if 'v_min' in s and s['v_min'] > s['v_max']: raise ValueError(f"v_min ({s['v_min']}) must not exceed v_max ({s['v_max']}).")
+    if s.get('fresh_epochs') is not None: s['fresh_epochs'] = _as_count(s['fresh_epochs'], 'fresh_epochs', lo=0)
+    for k, choices in (('decode_type', DECODE_TYPES), ('init_pick', PICKS), ('init_resize', RESIZES)):
+        if k in s and s[k] not in choices: raise ValueError(f"unknown {k} {s[k]!r}; choose one of {choices}.")
     present = int((torch.bincount(train.labels.cpu(), minlength=train.num_classes) > 0).sum())
     if present < 2:
         raise ValueError(f"the training data has {present} class(es); gradient matching needs at least 2 (with one class the "

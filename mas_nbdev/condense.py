@@ -21,7 +21,7 @@ from .perturb import perturb
 from .evaluate import evaluate, evaluate_random, EvalResult
 from .distributed import partition, _rank, _world, split_summary
 from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance, match_loss, class_gradients, match_losses,
-                                 decode, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, check_state, SyntheticSet,
+                                 decode, decode_set, decoded_per_class, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, check_state, SyntheticSet,
                                  class_rows, ClassMomentumSGD, class_generators)
 from fastcore.meta import delegates
 from .methods import METHODS, SOURCES, method_of, network_source
@@ -29,7 +29,7 @@ from .presets import PRESETS, PRECISIONS, LR_IMG_RULES, condense_settings, eval_
 from .checks import (seed_everything, rng_state, set_rng_state, kept_rng, _check_resume, _flops_of, deterministic_algorithms,
                               check_backend, _check_device, check_args, check_run, check_writable, lock_checkpoint, release_checkpoint,
                               CheckpointInUse, _HELD, _lock_key, pixel_change, nonfinite_error, finish_run)
-from .matching import match_step, inner_step, _outer_iteration
+from .matching import match_step, inner_step, _outer_iteration, _fresh_flops
 from .baselines import SetSGD, normalised_init
 from .synthetic import to_pixel_units
 from .data import _resized
@@ -81,6 +81,17 @@ def _get_pool(pool, method, train, test, spec, s, device):
     seconds = time.perf_counter() - t0
     if pool is not None: built.save(pool)
     return built, seconds, s['pool_size'] * s['pool_epochs'] * _train_flops_per_epoch(train, spec, s, device)
+
+def _herding_features(pool, train, test, spec, s, device)->callable:
+    "Features for init_pick='herding': the pool's first member, or one network trained as a member would be (its cost added to the setup's)."
+    if pool is None:
+        t0 = time.perf_counter()
+        pool = pretrain_pool(train, None, spec, k=1, epochs=s.get('pool_epochs', 2), seed=s['seed'], lr=s['net_lr'], momentum=s['net_momentum'],
+                             weight_decay=s['net_weight_decay'], batch_size=s['net_batch'], strategy=s['net_strategy'], cutmix_p=s['cutmix_p'], device=device)
+        s['pool_seconds'] += time.perf_counter() - t0
+        s['pool_flops'] += s.get('pool_epochs', 2) * _train_flops_per_epoch(train, spec, s, device)
+    net, norm = pool.net(0, device=device).eval(), DSA('', train.mean, train.std)
+    return lambda x: net.embed(norm.normalize(x))
 
 def _train_flops_per_epoch(train, spec, s, device):
     "FLOPs of one epoch of network training on `train`: one real training step counted, times the steps."
@@ -202,7 +213,12 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         pool, s['pool_seconds'], s['pool_flops'] = part.from_main(lambda: _get_pool(overrides.get('pool'), method, train, test, spec, s, device))
         seed_everything(seed)
     g0, factor = torch.Generator().manual_seed(seed), s.get('factor', 1)
-    images, labels = init_images(train, ipc, factor, s['init'], generator=g0) if m.space == 'pixel' else normalised_init(train, ipc, g0)
+    if m.space == 'pixel':
+        herd = s['init_pick'] == 'herding' and saved is None   # a resumed run's images come from its checkpoint
+        feats = _herding_features(pool, train, test, spec, s, device) if herd else None
+        images, labels = init_images(train, ipc, factor, s['init'], g0, 'first' if s['init_pick'] == 'herding' and not herd else s['init_pick'],
+                                     s['init_resize'], features=feats)
+    else: images, labels = normalised_init(train, ipc, g0)
     images, labels = images.to(device), labels.to(device)   # no-ops unless the real data stayed in host memory
     syn = SyntheticSet(images, labels, train.num_classes, ipc, factor, train.mean, train.std, name, s, space=m.space)
     gens = class_generators(seed, train.num_classes)
@@ -228,13 +244,14 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         if not math.isfinite(record['loss']): raise nonfinite_error(record['loss'], it + 1, checkpoint, s)
         syn.iteration = it + 1
         if it + 1 in eval_at:
-            x = to_pixel_units(decode(part.gather_rows(syn.images.detach(), ipc), factor), syn.space, syn.mean, syn.std)
-            y = syn.labels.repeat_interleave(factor ** 2)
+            kind, bound = s.get('decode_type', 'single'), s.get('batch_syn_max', 128)   # the run's decoding: bound decoding too
+            x = to_pixel_units(decode_set(part.gather_rows(syn.images.detach(), ipc), ipc, factor, kind, bound), syn.space, syn.mean, syn.std)
+            y = syn.labels[::ipc].repeat_interleave(decoded_per_class(ipc, factor, kind, bound))
             record.update(_evaluate_shared(x, y, test, s, spec, device, seed, part))
         syn.history.append(record)
         if st['flops_step'] is not None:   # iterations that ended before a step could be counted get the count now
             for r in syn.history:
-                if r['flops'] is None: r['flops'] = st['flops_step'] * s['inner_loop']
+                if r['flops'] is None: r['flops'] = st['flops_step'] * s['inner_loop'] + _fresh_flops(st, s)
         if progress: its.comment = f"loss {record['loss']:.4g}" + (f", acc {record['acc']:.1f}%" if 'acc' in record else '')
         if checkpoint and (syn.iteration % checkpoint_every == 0 or syn.iteration == s['iterations']): save()
     syn.images = part.gather_rows(syn.images.detach(), ipc)   # every class from its owner; a plain tensor (no grad)

@@ -77,7 +77,7 @@ def evaluate(images:Tensor, # the (decoded) training images, N x C x H x W in [0
              repeats:int=3, # networks trained from scratch
              batch_size:int=64, # images per SGD step
              lr:float=0.01, # initial learning rate (x0.2 at 2/3 and 5/6 of training)
-             strategy:str='color_crop_flip_scale_rotate', # per-sample DSA strategy
+             strategy:str='color_crop_flip_scale_rotate', # per-sample DSA strategy, or 'imagenet' (ImageNetAugment)
              cutmix_p:float=0.5, # CutMix probability per batch
              spec:dict=None, # network spec (default: net_spec(test), ConvNet-3 width 128)
              device:str|torch.device=None, # where to train (default: cuda if available, else cpu)
@@ -180,9 +180,10 @@ def evaluate_full(train:ImageData, # the real training set
 def imagenet_eval_epochs(ipc:int, # stored images per class
                          factor:int=1, # multi-formation factor f (n = ipc * f^2 decoded images per class)
                          num_classes:int=10, # 10 or 100
+                         decoded:int=None, # decoded images per class when not ipc * f^2 (bound decoding)
                         )->int: # training epochs of each evaluation run
     "The authors' evaluation length on ImageNet subsets, from the number of decoded images per class."
-    n = ipc * max(factor, 1) ** 2
+    n = ipc * max(factor, 1) ** 2 if decoded is None else decoded
     epochs = 3000 if n == 1 else 2000 if n <= 10 else 1500 if n <= 50 else 1000 if n <= 200 else 500 if n <= 500 else 300
     if num_classes == 100: epochs = int(2 / 3 * epochs) // 100 * 100
     return epochs

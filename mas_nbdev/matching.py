@@ -11,7 +11,7 @@ from .data import ImageData, ClassSampler
 from .augment import DSA
 from .train import sgd, train_epoch, out_of_memory
 from .data import ship
-from .synthetic import match_loss, match_losses, decode, SyntheticSet, class_rows, ClassMomentumSGD
+from .synthetic import match_loss, match_losses, decode, decode_set, decoded_per_class, SyntheticSet, class_rows, ClassMomentumSGD
 from .checks import pixel_change, _flops_of
 
 # %% auto #0
@@ -25,7 +25,7 @@ def _autocast(s:dict, device:torch.device):
 def _draw_class(c:int, sampler:ClassSampler, syn:SyntheticSet, g:torch.Generator, aug:DSA, s:dict)->tuple:
     "Class `c`'s draws for one matching step, from its own generator: real indices, decoded-image subset (or None), augmentation."
     real_idx = sampler.sample_indices(c, s['batch_real'])
-    n_dec = syn.ipc * syn.factor ** 2
+    n_dec = decoded_per_class(syn.ipc, syn.factor, s['decode_type'], s['batch_syn_max'])   # bound decoding: never more than batch_syn_max
     sub = torch.randperm(n_dec, generator=g, device='cpu')[:s['batch_syn_max']] if n_dec > s['batch_syn_max'] else None
     return real_idx, sub, aug.draw(1, g)
 
@@ -44,7 +44,7 @@ def _match_loop(syn, net, img_opt, train, draws, classes, aug, s)->Tensor:
     for c, (real_idx, sub, (u, geo)) in zip(classes, draws):
         img_opt.before([c])
         stored = syn.images[class_rows([c], syn.ipc)].detach().requires_grad_()
-        dec = decode(stored, syn.factor)
+        dec = decode_set(stored, syn.ipc, syn.factor, s['decode_type'], s['batch_syn_max'])
         with _autocast(s, dec.device):
             loss = match_loss(net, train.batch(real_idx, dec.device), dec if sub is None else dec[sub], c,
                               lambda x: aug.apply(x, u, geo), s['metric'], s['bias'], s['fc'])
@@ -56,7 +56,7 @@ def _match_loop(syn, net, img_opt, train, draws, classes, aug, s)->Tensor:
 def _match_chunk(syn, net, train, draws, classes, aug, s, class_t, geo)->tuple:
     "Losses of a contiguous run of classes in one batched pass, and the gradient of their stored images."
     stored = syn.images[class_rows(classes, syn.ipc)].detach().requires_grad_()
-    dec = decode(stored, syn.factor).unflatten(0, (len(classes), -1))                      # k x ipc*f^2 x C x H x W
+    dec = decode_set(stored, syn.ipc, syn.factor, s['decode_type'], s['batch_syn_max']).unflatten(0, (len(classes), -1))                      # k x ipc*f^2 x C x H x W
     if draws[0][1] is not None: dec = torch.stack([d[sub] for d, (_, sub, _) in zip(dec, draws)])
     real = train.batch(torch.stack([r for r, _, _ in draws]), dec.device)                  # k x batch_real x C x H x W
     u = torch.cat([d[2][0] for d in draws])
@@ -125,12 +125,26 @@ def inner_step(syn:SyntheticSet, # the synthetic set being learned
     return losses, chunk
 
 # %% ../nbs/07_matching.ipynb #1c1994f8
+def _train_fresh(net, net_opt, st:dict, s:dict, part, times:dict):
+    "IDC on ImageNet: the fresh network first trains `fresh_epochs` epochs on all the real data, with the inner loop's optimiser (its momentum carries on)."
+    t0, epoch = time.perf_counter(), lambda: train_epoch(net, st['train'].images, st['train'].labels, net_opt, st['net_aug'], s['net_batch'], s['cutmix_p'])
+    for _ in range(s['fresh_epochs']):
+        if st.get('flops_fresh') is None: _, st['flops_fresh'] = _flops_of(epoch)   # counted once per run, like an inner step
+        else: epoch()
+    part.broadcast_params(net)   # every process's replica equal before the inner loop
+    times['fresh'] = time.perf_counter() - t0
+
+def _fresh_flops(st:dict, s:dict)->int:
+    "FLOPs of one iteration's fresh-network training (0 without it)."
+    return (st.get('flops_fresh') or 0) * s.get('fresh_epochs', 0)
+
 def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
     "One outer iteration (network, `inner_loop` inner steps, clamp); returns its history record."
     t0, times = time.perf_counter(), dict(match=0., net=0., comm=0.)
     before = st['syn'].images.detach().clone()
     net = st['next_net']()
     net_opt = sgd(net, s['net_lr'], s['net_momentum'], s['net_weight_decay'])
+    if s.get('fresh_epochs'): _train_fresh(net, net_opt, st, s, part, times)
     step = lambda: inner_step(st['syn'], net, net_opt, st['img_opt'], st['sampler'], st['gens'], st['train'], st['aug'], st['net_aug'],
                               s, part.classes, st['batched'], st['chunk'], part.broadcast_params, times)
     losses = []
@@ -147,6 +161,6 @@ def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
     own = class_rows(part.classes, syn.ipc)   # mean |change| of the stored pixels, over all classes
     change = part.mean_over_classes(pixel_change(before[own], syn.images[own], syn.ipc), syn.num_classes)
     if syn.images.device.type == 'cuda': torch.cuda.synchronize(syn.images.device)
-    flops = None if st['flops_step'] is None else st['flops_step'] * s['inner_loop']   # None: every step of it ran out of memory once
+    flops = None if st['flops_step'] is None else st['flops_step'] * s['inner_loop'] + _fresh_flops(st, s)   # None: every step of it ran out of memory once
     return dict(iteration=it + 1, loss=loss, seconds=time.perf_counter() - t0, flops=flops, pixel_change=change, class_chunk=st['chunk'],
                 **{f'seconds_{k}': v for k, v in times.items()})

@@ -65,7 +65,7 @@ class Method:
 COMMON_SETTINGS = ('arch', 'width', 'depth', 'norm', 'lr_img', 'mom_img', 'im_size', 'init', 'batch_real',
                    'strategy', 'iterations', 'eval_epochs', 'eval_repeats', 'eval_strategy', 'protocol')
 _IDC_LOOP = ('lr_img10', 'base_side', 'metric', 'bias', 'fc', 'precision', 'factor', 'batch_syn_max', 'inner_loop', 'n_data', 'net_lr', 'net_momentum',
-             'net_weight_decay', 'net_batch', 'net_strategy', 'cutmix_p', 'eval_cutmix_p')
+             'net_weight_decay', 'net_batch', 'net_strategy', 'cutmix_p', 'eval_cutmix_p', 'decode_type', 'init_pick', 'init_resize')
 _POOL = ('pool_size', 'pool_epochs', 'pool_decay_epochs')
 _PERTURB = ('v_min', 'v_max', 'keep_1d')
 _DC_LOOP = ('outer_loop', 'inner_loop', 'net_lr', 'net_batch')
@@ -80,9 +80,9 @@ def _idc_family(name, summary, source, extra, paper):
 METHODS = {
     'mas': _idc_family('mas', 'model augmentation: early-stage networks, weight-perturbed (the paper)', 'pool+perturb', _POOL + _PERTURB,
                        'Zhang et al., CVPR 2023'),
-    'idc': _idc_family('idc', 'IDC: efficient synthetic data with multi-formation, fresh networks', 'fresh', (), 'Kim et al., ICML 2022'),
+    'idc': _idc_family('idc', 'IDC: efficient synthetic data with multi-formation, fresh networks', 'fresh', ('fresh_epochs',), 'Kim et al., ICML 2022'),
     'early': _idc_family('early', 'ablation of MAS: early-stage networks, not perturbed', 'pool', _POOL, 'Zhang et al., CVPR 2023 (ablation)'),
-    'perturb': _idc_family('perturb', 'ablation of MAS: fresh networks, weight-perturbed', 'fresh+perturb', _PERTURB, 'Zhang et al., CVPR 2023 (ablation)'),
+    'perturb': _idc_family('perturb', 'ablation of MAS: fresh networks, weight-perturbed', 'fresh+perturb', _PERTURB + ('fresh_epochs',), 'Zhang et al., CVPR 2023 (ablation)'),
     'dc': Method('dc', 'DC: gradient matching, the network trained on the synthetic set', 'fresh',
                  "each class's gradient on real and synthetic images, per-output-row cosine over conv and fc weights",
                  'a fresh network; outer_loop matching steps over all classes, each followed by inner_loop epochs of the network on the synthetic set',

@@ -93,17 +93,20 @@ class ResNetAP(nn.Module):
     "ResNet with average-pool downsampling (ResNetAP-10 by default) and instance norm."
     def __init__(self, channels:int=3, # input channels
                  num_classes:int=10, # output classes
-                 im_size:int|tuple=224, # input height and width (>= 64: ImageNet stem; smaller: 3x3 stem, no pool)
+                 im_size:int|tuple=224, # input height and width (> 128: 7x7 stem and 4x4 pool; 65-128: 3x3 and 2x2 pool; <= 64: 3x3, no pool)
                  blocks:tuple=(1, 1, 1, 1), # residual blocks per stage: (1,1,1,1) is ResNet-10
                  widths:tuple=(64, 128, 256, 512), # channels per stage
                  norm:str='instance', # 'instance', 'batch' or 'none'
                 ):
         super().__init__()
         h, w = (im_size, im_size) if isinstance(im_size, int) else tuple(im_size)
-        if min(h, w) >= 64:   # ImageNet stem: 7x7 conv, stride 1, then a 4x4 average pool (224 -> 56)
+        side = min(h, w)
+        if side > 128:   # ImageNet stem: 7x7 conv, stride 1, then a 4x4 average pool (224 -> 56)
             stem = [nn.Conv2d(channels, widths[0], 7, padding=3, bias=False), _norm(norm, widths[0]), nn.ReLU(), nn.AvgPool2d(4)]
             h, w = h // 4, w // 4
-        else: stem = [nn.Conv2d(channels, widths[0], 3, padding=1, bias=False), _norm(norm, widths[0]), nn.ReLU()]
+        else:            # 3x3 conv; then a 2x2 average pool for sides 65-128 (128 -> 64), none for 64 and under
+            stem = [nn.Conv2d(channels, widths[0], 3, padding=1, bias=False), _norm(norm, widths[0]), nn.ReLU()]
+            if side > 64: stem.append(nn.AvgPool2d(2)); h, w = h // 2, w // 2
         layers, c_in = [], widths[0]
         for i, (n, c) in enumerate(zip(blocks, widths)):
             for j in range(n):

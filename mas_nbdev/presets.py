@@ -6,7 +6,8 @@
 from __future__ import annotations
 import numbers
 import numpy as np
-from .synthetic import METRICS
+from .synthetic import METRICS, decoded_per_class
+from .augment import network_strategy
 
 # %% auto #0
 __all__ = ['IDC_FAMILY', 'PRESETS', 'PRECISIONS', 'LR_IMG_RULES', 'METHOD_PRESETS', 'DATASET_METHOD_PRESETS', 'condense_settings',
@@ -29,9 +30,12 @@ _CIFAR = dict(
     lr_img10={'idc': 0.005, 'perturb': 0.005, 'mas': 0.01, 'early': 0.01},   # lr_img at ipc 10, at side base_side
     base_side=32, im_size=None,                                # the side lr_img10 is for; im_size: resize the data to it
     factor=2, init='mix', batch_real=64, batch_syn_max=128,    # multi-formation and batch sizes
+    init_pick='first', init_resize='nearest',                  # mix init from the first images of each class, nearest (the authors')
+    decode_type='single',                                      # every stored image at factor f ('bound' where the authors bound it)
     inner_loop=100, n_data=2000,                               # inner steps; real images per network update
     net_lr=0.01, net_momentum=0.9, net_weight_decay=5e-4, net_batch=64,   # network training (inner loop, pool, evaluation)
     net_strategy='color_crop_cutout', cutmix_p=0.5,            # network training in the inner loop (cutout gives way to CutMix)
+    fresh_epochs=0,                                            # IDC: epochs a fresh network trains on real data before its inner loop
     iterations={'idc': 2000, 'perturb': 2000, 'mas': 400, 'early': 400},
     pool_size=5, pool_epochs=2, pool_decay_epochs=None, v_min=0.01, v_max=0.09, keep_1d=False,   # model augmentation
     eval_epochs=1000, eval_repeats=3,                          # evaluation protocol (None epochs: the ImageNet rule)
@@ -42,17 +46,22 @@ _MNIST = {**_CIFAR, 'metric': 'l1', 'lr_img10': dict.fromkeys(IDC_FAMILY, 1e-4),
           'eval_strategy': _DIGIT_EVAL}
 _IMAGENET = {**_CIFAR, 'arch': 'resnetap', 'metric': 'l1', 'lr_img10': dict.fromkeys(IDC_FAMILY, 3e-3), 'base_side': 224,
              'factor': 3, 'n_data': 500, 'iterations': dict.fromkeys(IDC_FAMILY, 500),
-             'pool_epochs': 10, 'pool_decay_epochs': 11, 'eval_epochs': None}
+             'pool_epochs': 10, 'pool_decay_epochs': 11, 'eval_epochs': None,
+             'cutmix_p': 1.0, 'eval_cutmix_p': 1.0,           # CutMix on every batch: inner loop, pool and evaluation
+             'eval_strategy': 'imagenet',                     # no DSA: random-resized crop, flip, colour jitter, lighting (02_augment)
+             'fresh_epochs': 10}                              # IDC's fresh networks train 10 epochs first
 PRESETS = {
     'cifar10': _CIFAR, 'cifar100': _CIFAR,
     'svhn': {**_CIFAR, 'lr_img10': dict.fromkeys(IDC_FAMILY, 5e-3), 'n_data': 500, 'eval_strategy': _DIGIT_EVAL},
     'mnist': _MNIST,
-    'fashion_mnist': {**_MNIST, 'eval_strategy': _CIFAR['eval_strategy']},   # clothes may be mirrored
+    'fashion_mnist': {**_MNIST, 'eval_strategy': _CIFAR['eval_strategy'],   # clothes may be mirrored
+                      'lr_img10': dict.fromkeys(IDC_FAMILY, 1e-4 * (28 / 32) ** 2)},   # 7.66e-5: the authors' size base is 32 here (28 for MNIST only)
     'imagenet10': _IMAGENET,
     'imagenet100': {**_IMAGENET, 'lr_img10': dict.fromkeys(IDC_FAMILY, 1e-3), 'net_lr': 0.1, 'net_weight_decay': 1e-4,
-                    'net_batch': 128, 'batch_real': 128},
+                    'net_batch': 128, 'batch_real': 128, 'fresh_epochs': 5},   # IDC's published result: networks pretrained 5 epochs
     'digits': {**_CIFAR, 'width': 32, 'lr_img': 0.002, 'base_side': 16, 'inner_loop': 10, 'n_data': 256,
                'iterations': {'idc': 50, 'perturb': 50, 'mas': 10, 'early': 10},
+               'init_pick': 'random', 'init_resize': 'antialias',   # the committed digits results were made with these (see 'The initial images')
                'eval_epochs': 1000, 'eval_repeats': 3, 'eval_strategy': _DIGIT_EVAL},
 }
 PRECISIONS = ('fp32', 'bf16')   # bf16: an opt-in, see 'Precision and exact resume on a GPU' below
@@ -95,8 +104,9 @@ def _published_rules(name:str, ipc:int, s:dict, given:set):
         put(eval_cutmix_p=0.0, eval_strategy='color_crop_cutout_scale_rotate')
     if name == 'mnist' and s['factor'] > 1:                # neither cutout nor CutMix helps here
         put(strategy='color_crop', net_strategy='color_crop', cutmix_p=0.0, eval_cutmix_p=0.0, eval_strategy=_DIGIT_EVAL)
-    if s['factor'] >= 3 and ipc >= 20:                     # bound the decoded images per matching step (memory)
-        s['batch_syn_max'] = min(s['batch_syn_max'], 128)
+    if s['factor'] >= 3 and ipc >= 20:                     # at most batch_syn_max (128) decoded images per class: mixed factors
+        put(decode_type='bound')
+    s['net_strategy'] = network_strategy(s['net_strategy'], s['cutmix_p'])   # recorded as it runs: CutMix replaces cutout
 
 def _lr_img(s:dict, ipc:int, method:str)->float:
     "lr_img: the given value, or the published value at ipc 10 scaled by ipc/10 and by (im_size/base_side)^2."
@@ -151,7 +161,8 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
         raise ValueError(f"lr_img={s['lr_img']!r}: the lr_img rules {list(LR_IMG_RULES)} are IDC's and MAS's; {method} takes a number "
                          f"(its published value is {METHOD_PRESETS[method]['lr_img']}).")
     if s['eval_epochs'] is None:
-        s['eval_epochs'] = imagenet_eval_epochs(ipc, s.get('factor', 1), IMAGENET_SUBSETS.get(name, 10))
+        per = decoded_per_class(ipc, s.get('factor', 1), s.get('decode_type', 'single'), s.get('batch_syn_max', 128))
+        s['eval_epochs'] = imagenet_eval_epochs(ipc, s.get('factor', 1), IMAGENET_SUBSETS.get(name, 10), decoded=per)
     if s['metric'] not in METRICS: raise ValueError(f"unknown metric {s['metric']!r}; choose one of {METRICS}.")
     if s['precision'] not in PRECISIONS: raise ValueError(f"unknown precision {s['precision']!r}; choose one of {PRECISIONS}.")
     protocols = ['own', *[p for p in PROTOCOLS if PROTOCOLS[p]['lr'] != 'validation']]
@@ -176,7 +187,7 @@ def eval_settings(s:dict, # settings from condense_settings
                     cutmix_p=s['eval_cutmix_p'], schedule='idc', single=False)
     if p not in PROTOCOLS: raise ValueError(f"unknown protocol {p!r}; choose 'own' or one of {list(PROTOCOLS)}.")
     kw = {k: v for k, v in PROTOCOLS[p].items() if k != 'source'}
-    if 'flip' not in s['eval_strategy'].split('_'):   # datasets never flipped (digits) are not flipped under any protocol
+    if s['eval_strategy'] != 'imagenet' and 'flip' not in s['eval_strategy'].split('_'):   # datasets never flipped (digits) are not flipped under any protocol
         kw['strategy'] = '_'.join(o for o in kw['strategy'].split('_') if o != 'flip')
     return {**kw, 'epochs': s['eval_epochs'], 'repeats': s['eval_repeats']}
 

@@ -17,23 +17,19 @@ from .augment import DSA
 from .pretrain import ModelPool, atomic_save
 
 # %% auto #0
-__all__ = ['METRICS', 'INITS', 'SPACES', 'FILE_VERSION', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients',
-           'match_losses', 'distribution_match_loss', 'decode', 'init_images', 'to_pixel_units', 'write_checkpoint',
-           'read_checkpoint', 'check_state', 'SyntheticSet', 'class_rows', 'ClassMomentumSGD', 'class_generators']
+__all__ = ['METRICS', 'DECODE_TYPES', 'INITS', 'PICKS', 'RESIZES', 'SPACES', 'FILE_VERSION', 'matched_params', 'grad_distance',
+           'match_loss', 'class_gradients', 'match_losses', 'distribution_match_loss', 'decode', 'bound_split',
+           'decode_bound', 'decode_set', 'decoded_per_class', 'herding', 'init_images', 'to_pixel_units',
+           'write_checkpoint', 'read_checkpoint', 'check_state', 'SyntheticSet', 'class_rows', 'ClassMomentumSGD',
+           'class_generators']
 
 # %% ../nbs/06_synthetic.ipynb #c695a3a3
 def matched_params(net:nn.Module, # the network whose gradients are matched
-                   bias:bool=False, # also match the convolution biases
-                   fc:bool=False, # also match the final linear layer (weight and bias)
+                   bias:bool=False, # also match the 1-D parameters: biases and normalisation weights
+                   fc:bool=False, # also match the 2-D parameters: the linear layers' weights
                   )->list:
-    "The parameters whose gradients enter the matching loss: conv weights, optionally conv biases and linear layers."
-    params = []
-    for m in net.modules():
-        if isinstance(m, nn.Conv2d):
-            params.append(m.weight)
-            if bias and m.bias is not None: params.append(m.bias)
-        elif isinstance(m, nn.Linear) and fc: params += [p for p in (m.weight, m.bias) if p is not None]
-    return params
+    "The parameters whose gradients enter the matching loss, chosen by dimension as the authors do: conv weights always, linear weights with `fc`, 1-D parameters with `bias`."
+    return [p for p in net.parameters() if p.ndim > 2 or (p.ndim == 2 and fc) or (p.ndim == 1 and bias)]
 
 # %% ../nbs/06_synthetic.ipynb #a2ef54f9
 METRICS = ('mse', 'l1', 'cos', 'dc')
@@ -64,8 +60,8 @@ def match_loss(net:nn.Module, # the network theta
                label:int, # the class c
                aug, # siamese augmentation: called on the concatenated batch, normalises and augments it
                metric:str='mse', # distance D: 'mse', 'l1' or 'cos'
-               bias:bool=False, # also match conv biases
-               fc:bool=False, # also match the final linear layer
+               bias:bool=False, # also match the 1-D parameters (biases, norms)
+               fc:bool=False, # also match the linear layer's weight
               )->Tensor:
     "The matching loss `L_c`: the distance between the gradients `syn` and `real` give `net`, under one shared augmentation."
     params = matched_params(net, bias, fc)
@@ -103,8 +99,8 @@ def match_losses(net:nn.Module, # the network theta
                  aug:DSA, # siamese augmentation
                  draws:tuple, # (u, geo): one `aug.draw()` per class, stacked: k x 8 uniforms and k op indices (or None)
                  metric:str='mse', # distance D
-                 bias:bool=False, # also match conv biases
-                 fc:bool=False, # also match the final linear layer
+                 bias:bool=False, # also match the 1-D parameters (biases, norms)
+                 fc:bool=False, # also match the linear layer's weight
                 )->Tensor: # k losses, L_c for each class
     "`match_loss` for k classes in one pass: each class's real and synthetic images share that class's augmentation draw."
     k, n_real, n_syn = real.shape[0], real.shape[1], syn.shape[1]
@@ -140,17 +136,60 @@ def _resize_matrix(n_in:int, n_out:int, device=None)->Tensor:
 def decode(images:Tensor, # stored images, N x C x H x W
            factor:int=2, # multi-formation factor f
           )->Tensor: # N*f*f decoded images, those of stored image i contiguous
-    "Multi-formation: each image's f x f patches, each resized back to full size (bilinear)."
+    "Multi-formation: each image's f x f patches, each resized back to full size (bilinear); a side not divisible by f is padded first."
     if factor == 1: return images
     n, c, h, w = images.shape
-    ph, pw = h // factor, w // factor
-    patches = images[:, :, :ph * factor, :pw * factor].reshape(n, c, factor, ph, factor, pw)
+    ph, pw = -(-h // factor), -(-w // factor)   # ceil(side / f): 75-px patches of a 224 image at f = 3
+    if (ph * factor, pw * factor) != (h, w): images = F.pad(images, (0, pw * factor - w, 0, ph * factor - h), value=0.5)
+    patches = images.reshape(n, c, factor, ph, factor, pw)
     patches = patches.permute(0, 2, 4, 1, 3, 5).reshape(n * factor * factor, c, ph, pw)
     a_h, a_w = _resize_matrix(ph, h, images.device).to(images.dtype), _resize_matrix(pw, w, images.device).to(images.dtype)
     return a_h @ patches @ a_w.T
 
+# %% ../nbs/06_synthetic.ipynb #ec5bf410
+DECODE_TYPES = ('single', 'bound')
+
+def bound_split(ipc:int, # stored images of the class
+                factor:int, # the largest factor f
+                bound:int=128, # at most this many decoded images
+               )->list: # (factor, stored images decoded at it), from f down, counts > 0 only
+    "How bound decoding splits a class's stored images over the factors f, f-1, ..., 1."
+    left, decoded, split = ipc, 0, []
+    for f in range(factor, 0, -1):
+        n = left if f == 1 else max(0, min((bound - decoded - left) // f ** 2, left))
+        if n: split.append((f, n))
+        left, decoded = left - n, decoded + n * f ** 2
+    return split
+
+def decode_bound(images:Tensor, # one class's stored images, ipc x C x H x W
+                 factor:int, # the largest factor f
+                 bound:int=128, # at most this many decoded images
+                )->Tensor: # the class's decoded images, those of the first stored images first
+    "Bound decoding of one class: the first stored images at f, the next at lower factors, the rest whole."
+    parts, i = [], 0
+    for f, n in bound_split(len(images), factor, bound): parts.append(decode(images[i:i + n], f)); i += n
+    return torch.cat(parts)
+
+# %% ../nbs/06_synthetic.ipynb #ba944c7e
+def decode_set(images:Tensor, # stored images of whole classes, (classes*ipc) x C x H x W, ordered by class
+               ipc:int, # stored images per class
+               factor:int, # multi-formation factor f
+               decode_type:str='single', # 'single': every image at f; 'bound': bound decoding per class
+               bound:int=128, # bound decoding's limit per class
+              )->Tensor: # decoded images, each class's contiguous
+    "The decoded images of whole classes, by `decode_type`."
+    if decode_type not in DECODE_TYPES: raise ValueError(f"unknown decode_type {decode_type!r}; choose one of {DECODE_TYPES}.")
+    if decode_type == 'single' or factor == 1: return decode(images, factor)
+    return torch.cat([decode_bound(images[i:i + ipc], factor, bound) for i in range(0, len(images), ipc)])
+
+def decoded_per_class(ipc:int, factor:int, decode_type:str='single', bound:int=128)->int:
+    "How many decoded images one class has."
+    return ipc * factor ** 2 if decode_type == 'single' else sum(n * f ** 2 for f, n in bound_split(ipc, factor, bound))
+
 # %% ../nbs/06_synthetic.ipynb #e7d20b55
 INITS = ('mix', 'real', 'noise')
+PICKS = ('first', 'random', 'herding')   # which real images start a class: the first in dataset order (the authors'), random ones, or herding
+RESIZES = ('nearest', 'antialias')   # how `mix` shrinks them: nearest neighbour (the authors'), or antialiased bilinear
 
 def _check_init(data:ImageData, ipc:int, factor:int, init:str):
     "Raise a clear error when `ipc` / `factor` / `init` cannot be served by `data`."
@@ -168,14 +207,50 @@ def _check_init(data:ImageData, ipc:int, factor:int, init:str):
         raise ValueError(f"init={init!r} needs {how} real images per class, but class {c} has only {have}; "
                          + fix + ("init='noise'." if init == 'real' else "init='real' or a smaller factor."))
 
+def herding(feats:Tensor, # features of one class's candidate images, N x d
+            n:int, # how many to choose
+           )->Tensor: # indices of the chosen images, in the order chosen
+    "Greedy herding: each next image keeps the mean feature of those chosen closest to the class mean."
+    mu, total, chosen = feats.mean(0), torch.zeros_like(feats[0]), []
+    free = torch.ones(len(feats), dtype=torch.bool, device=feats.device)
+    for t in range(n):
+        gap = ((mu - (total + feats) / (t + 1)) ** 2).sum(1).masked_fill(~free, float('inf'))
+        i = int(gap.argmin()); chosen.append(i); free[i] = False; total = total + feats[i]
+    return torch.tensor(chosen)
+
+def _sides(side:int, factor:int)->list:
+    "Patch sides of `mix` along one axis: the first `side % factor` patches one pixel larger (the authors' layout)."
+    return [side // factor + (i < side % factor) for i in range(factor)]
+
+def _assemble(x:Tensor, ipc:int, factor:int, pick:str, resize:str)->Tensor:
+    "`mix`: ipc*f^2 real images of one class shrunk into the f x f patches of `ipc` stored images."
+    n, c, h, w = x.shape
+    out, top = x.new_empty(ipc, c, h, w), 0
+    for i, ph in enumerate(_sides(h, factor)):
+        left = 0
+        for j, pw in enumerate(_sides(w, factor)):
+            k = i * factor + j   # patch k of stored image m: image k*ipc + m (the authors' order), or m*f^2 + k for random picks
+            src = x[k::factor ** 2] if pick == 'random' else x[k * ipc:(k + 1) * ipc]
+            out[:, :, top:top + ph, left:left + pw] = (F.interpolate(src, size=(ph, pw)) if resize == 'nearest' else
+                F.interpolate(src, size=(ph, pw), mode='bilinear', antialias=True, align_corners=False))
+            left += pw
+        top += ph
+    return out
+
 def init_images(data:ImageData, # the real training data
                 ipc:int, # stored images per class
                 factor:int=2, # multi-formation factor f
                 init:str='mix', # 'mix', 'real' or 'noise'
-                generator:torch.Generator=None, # source of the random choice of real images
+                generator:torch.Generator=None, # source of the random choice of real images (pick='random', init='noise')
+                pick:str='first', # which real images: 'first' in dataset order (the authors') or 'random'
+                resize:str='nearest', # how `mix` shrinks them: 'nearest' (the authors') or 'antialias'
+                features:callable=None, # pick='herding': images N x C x H x W in [0, 1] -> features N x d (an early-stage network's)
                )->tuple: # (images K*ipc x C x H x W ordered by class, labels)
     "Initial stored synthetic images, class by class."
     _check_init(data, ipc, factor, init)
+    if pick not in PICKS: raise ValueError(f"unknown init_pick {pick!r}; choose one of {PICKS}.")
+    if resize not in RESIZES: raise ValueError(f"unknown init_resize {resize!r}; choose one of {RESIZES}.")
+    if pick == 'herding' and features is None: raise ValueError("pick='herding' needs features= (a function from images to features).")
     k, (c, h, w) = data.num_classes, data.images.shape[1:]
     if init == 'noise':
         images = torch.rand(k * ipc, c, h, w, generator=generator, device='cpu').to(data.device)
@@ -184,13 +259,12 @@ def init_images(data:ImageData, # the real training data
         out = []
         for cls in range(k):
             idx = data.class_indices(cls).cpu()
-            x = data.batch(idx[torch.randperm(len(idx), generator=generator, device='cpu')[:ipc * per]].to(data.device))
-            if init == 'mix':
-                ph, pw = h // factor, w // factor
-                x = F.interpolate(x, size=(ph, pw), mode='bilinear', antialias=True, align_corners=False)
-                x = x.reshape(ipc, factor, factor, c, ph, pw).permute(0, 3, 1, 4, 2, 5).reshape(ipc, c, ph * factor, pw * factor)
-                if (ph * factor, pw * factor) != (h, w): x = F.interpolate(x, size=(h, w), mode='bilinear', align_corners=False)
-            out.append(x)
+            if pick == 'herding':
+                with torch.no_grad(): feats = torch.cat([features(data.batch(b.to(data.device))).float().cpu() for b in idx.split(512)])
+                chosen = idx[herding(feats, ipc * per)]
+            else: chosen = idx[:ipc * per] if pick == 'first' else idx[torch.randperm(len(idx), generator=generator, device='cpu')[:ipc * per]]
+            x = data.batch(chosen.to(data.device))
+            out.append(_assemble(x, ipc, factor, pick, resize) if init == 'mix' and factor > 1 else x)
         images = torch.cat(out)
     labels = torch.arange(k, device=data.device).repeat_interleave(ipc)
     return images.clamp(0, 1), labels
@@ -387,17 +461,22 @@ class SyntheticSet:
     history:list=field(default_factory=list) # one record per outer iteration
     space:str='pixel' # 'pixel': stored in [0, 1] (IDC, MAS); 'normalized': (x - mean) / std, never clamped (DC, DSA, DM)
 
+    def _decoding(self)->tuple:
+        "(decode_type, bound) of the run that made the set: 'bound' decoding keeps each class within `batch_syn_max` images."
+        return self.settings.get('decode_type', 'single'), self.settings.get('batch_syn_max', 128)
+
     def decode(self)->tuple:
-        "The training images and labels: `f*f` decoded images per stored image, in pixel units (not clamped)."
-        x = to_pixel_units(decode(self.images.detach(), self.factor), self.space, self.mean, self.std)
-        return x, self.labels.repeat_interleave(self.factor ** 2)
+        "The training images and labels: `f*f` decoded images per stored image (fewer under bound decoding), in pixel units (not clamped)."
+        kind, bound = self._decoding()
+        x = to_pixel_units(decode_set(self.images.detach(), self.ipc, self.factor, kind, bound), self.space, self.mean, self.std)
+        return x, self.labels[::self.ipc].repeat_interleave(decoded_per_class(self.ipc, self.factor, kind, bound))
 
     def class_batch(self, c:int, # the class
                     max_size:int=128, # at most this many decoded images (a random subset)
                     generator:torch.Generator=None, # source of the subset (default: torch's global RNG)
                    )->Tensor:
         "Decoded images of class `c`, differentiable with respect to the stored images."
-        x = decode(self.images[c * self.ipc:(c + 1) * self.ipc], self.factor)
+        x = decode_set(self.images[c * self.ipc:(c + 1) * self.ipc], self.ipc, self.factor, *self._decoding())
         if len(x) > max_size: x = x[torch.randperm(len(x), generator=generator, device='cpu')[:max_size].to(x.device)]
         return x
 
@@ -425,7 +504,7 @@ class SyntheticSet:
         "A labelled grid of the stored (or decoded) images, one row per class."
         import matplotlib.pyplot as plt
         x, y = self.decode() if decoded else (to_pixel_units(self.images.detach(), self.space, self.mean, self.std), self.labels)
-        per = self.ipc * (self.factor ** 2 if decoded else 1)
+        per = decoded_per_class(self.ipc, self.factor, *self._decoding()) if decoded else self.ipc
         cols = min(per, max_per_class)
         classes = (self.settings.get('classes') or [str(c) for c in range(self.num_classes)])
         fig, axs = plt.subplots(self.num_classes, cols, figsize=(cols * size + 0.6, self.num_classes * size), squeeze=False)
@@ -442,7 +521,7 @@ class SyntheticSet:
     def __repr__(self):
         return (f"SyntheticSet({self.name!r}, {self.settings.get('method', '?')}: ipc {self.ipc}, factor {self.factor}, "
                 + ("normalised images, " if self.space == 'normalized' else '') +
-                f"{len(self.images)} stored -> {len(self.images) * self.factor**2} decoded images, {self.iteration} iterations)")
+                f"{len(self.images)} stored -> {self.num_classes * decoded_per_class(self.ipc, self.factor, *self._decoding())} decoded images, {self.iteration} iterations)")
 
 # %% ../nbs/06_synthetic.ipynb #a24f41f9
 def class_rows(classes:list, # a contiguous, increasing run of classes

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from torch.optim.lr_scheduler import MultiStepLR
-from .augment import DSA, cutmix, cutmix_draw, cutmix_apply, cutmix_loss, network_strategy
+from .augment import DSA, make_augment, cutmix, cutmix_draw, cutmix_apply, cutmix_loss, network_strategy
 from .data import ImageData, to_float, ship, fits_on
 import math
 
@@ -141,7 +141,7 @@ def train_net(net:nn.Module, # the network to train (its device is used)
               momentum:float=0.9, # SGD momentum
               weight_decay:float=5e-4, # SGD weight decay
               batch_size:int=64, # images per step
-              strategy:str='color_crop_flip_scale_rotate', # per-sample DSA strategy
+              strategy:str='color_crop_flip_scale_rotate', # per-sample DSA strategy, or 'imagenet' (ImageNetAugment)
               cutmix_p:float=0.5, # CutMix probability per batch
               decay:bool=True, # decay the learning rate by `schedule` (False: constant)
               test:ImageData=None, # optional test set, evaluated at the end
@@ -154,7 +154,7 @@ def train_net(net:nn.Module, # the network to train (its device is used)
     if schedule not in SCHEDULES: raise ValueError(f"unknown schedule {schedule!r}; choose one of {SCHEDULES}.")
     device = next(net.parameters()).device
     images, labels = (train.images, train.labels) if not fits_on(train.images, device) else (train.images.to(device), train.labels.to(device))
-    aug = DSA(strategy, train.mean, train.std, per_sample=True, single=single)
+    aug = make_augment(strategy, train.mean, train.std, per_sample=True, single=single)
     opt = sgd(net, lr, momentum, weight_decay)
     sched = None if not decay or schedule == 'dc' else multistep(opt, epochs) if schedule == 'idc' else MultiStepLR(opt, [epochs // 2], 0.1)
     passes = epochs + 1 if schedule == 'dc' else epochs
