@@ -89,7 +89,7 @@ def infer_space(x:Tensor, # stored images N x C x H x W, float
     d_p, d_n = float(((mu - m) / s).abs().mean()), float(mu.abs().mean())
     why = (f"{100 * out_p:.1f}% of values outside [0, 1] read as pixels, {100 * out_n:.1f}% read as normalised; "
            f"mean {d_p:.2f} std from the data's as pixels, {d_n:.2f} from 0 as normalised")
-    fits = [sp for sp, ok in (('pixel', out_p <= tol), ('normalized', out_n <= 25 * tol)) if ok]
+    fits = [sp for sp, ok in (('pixel', out_p <= tol), ('normalized', out_n <= 25 * tol or d_n <= 0.5)) if ok]   # unclamped sets stray far
     if len(fits) == 2: fits = ['pixel'] if d_p < d_n / 2 else ['normalized'] if d_n < d_p / 2 else []
     return (fits[0] if len(fits) == 1 else None), why
 
@@ -197,7 +197,7 @@ def _check_fits(k:int, shape:tuple, train:ImageData, name:str):
     "Refuse a set whose classes or image size are not the dataset's."
     if k != train.num_classes or tuple(shape) != tuple(train.images.shape[1:]):
         size = lambda s: 'x'.join(map(str, s))
-        raise ValueError(f"the set has {k} classes of {size(shape)} images but {name} has {train.num_classes} classes of "
+        raise ValueError(f"the set has {k} class{'es' * (k != 1)} of {size(shape)} images but {name} has {train.num_classes} classes of "
                          f"{size(train.images.shape[1:])}: pass the dataset it was distilled from (--dataset).")
 
 def load_set(path, # a file or folder in one of FORMATS
@@ -262,18 +262,21 @@ def _protocol(name:str, protocol:str, method:str, syn_lr:float)->tuple:
     kw = eval_settings(s, p)
     return p, {**kw, **({'lr': lr} if lr else {})}
 
-# %% ../nbs/15_sets.ipynb #3dc9a81e
-def evaluate_set(path, # a file or folder in one of FORMATS, or a SyntheticSet
-                 dataset='digits', # the dataset it was distilled from: a name, or a (train, test) pair of ImageData
+# %% ../nbs/15_sets.ipynb #1309bc73
+def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMATS, or a SyntheticSet
+                 dataset:str|tuple='digits', # the dataset it was distilled from: a name, or a (train, test) pair of ImageData
                  protocol:str='common', # 'own' (its method's) or a key of PROTOCOLS
                  method:str=None, # the method that made it, when the file does not say (needed by 'own' and by LRS/ARS)
-                 index:int=0, factor:int=None, space:str=None, zca:bool=False, # how to read it: see `load_set`
+                 index:int=0, # DC/DSA/DM result files: which experiment
+                 factor:int=None, # the multi-formation factor of the stored images (IDC/Acc-DD data need it)
+                 space:str=None, # 'pixel' or 'normalized', when the values cannot tell
+                 zca:bool=False, # distilled in ZCA space (MTT's --zca)
                  epochs:int=None, # epochs of each evaluation (default: the dataset preset's)
                  repeats:int=None, # networks per evaluation (default: the preset's)
                  scores:bool=True, # also LRS and ARS, when the method is known
                  full_epochs:int=None, # epochs of the full-training-set evaluation LRS needs (default: `epochs`)
                  seed:int=0, # seed of the random subset and of the networks
-                 device=None, # default: CUDA when available
+                 device:str=None, # where to train (default: CUDA when available)
                  root:str='data', # data folder of the torchvision datasets
                  verbose:bool=True, # print the report
                 )->dict: # synset, protocol, synthetic, random (EvalResults), full, lrs, ars
@@ -308,7 +311,8 @@ def set_report(r:dict, # what evaluate_set returned
               )->str: # a few lines: what was read, the protocol, the accuracies, LRS/ARS
     "The report `mas_evaluate` prints."
     syn, ev = r['synset'], r['synthetic']; s = syn.settings
-    lines = [f"set: {s.get('source', syn.name)}: format {s.get('format', 'mas_nbdev')} ({FORMATS.get(s.get('format'), '')}{'; ' + s['found'] if s.get('found') else ''}); "
+    fmt = s.get('format', 'mas_nbdev')
+    lines = [f"set: {s.get('source', syn.name)}: format {fmt} ({FORMATS[fmt]}{'; ' + s['found'] if s.get('found') else ''}); "
              f"method {s.get('method') or 'unknown'}; {syn.num_classes} classes x {syn.ipc} stored image(s), factor {syn.factor}",
              f"space: {s.get('space_note', syn.space)}",
              f"protocol {r['protocol']}: {r['epochs']} epochs, {len(ev.accs)} run(s), lr {ev.lr}" + (" (chosen on a validation split of the training data)" if ev.protocol == 'common' else ''),
