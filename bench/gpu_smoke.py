@@ -3,7 +3,7 @@
     python bench/gpu_smoke.py                # cuda:0
     python bench/gpu_smoke.py --device cpu   # the steps that need no GPU; the others report "skipped: no GPU"
 
-The same as `python -m mas_nbdev.smoke` (the code and its explanation are in nbs/17_smoke.ipynb); exit status 1 when a
+The same as `python -m mas_nbdev.smoke` (the code and its explanation are in nbs/18_smoke.ipynb); exit status 1 when a
 step failed. On a GPU machine without the network, carry the wheels of fastcore, fastprogress and filelock
 (`pip download fastcore fastprogress filelock -d wheels/` where there is a network, then
 `pip install --no-index --find-links wheels/ fastcore fastprogress filelock`).

@@ -1,6 +1,6 @@
 """The digits presets of DC, DSA and DM: each method's image learning rate chosen on a validation split of the digits'
 training data (the test set is never used), at the preset's iterations, ipc 1 and 2, one seed, 300-epoch evaluations,
-as the IDC and MAS digits presets were chosen (`lr_grid`, nbs/15_figures.ipynb). Writes nbs/figures/baselines_grid.json
+as the IDC and MAS digits presets were chosen (`lr_grid`, nbs/16_figures.ipynb). Writes nbs/figures/baselines_grid.json
 (finished runs are kept: rerunning resumes) and prints the table that 10_presets quotes.
 
     python bench/grid_baselines.py            # about 20 minutes on a 2-core CPU (1046 + 206 + 57 s here, while tests ran)

@@ -13,7 +13,7 @@ Every accuracy is one evaluation run of 300 epochs (the preset evaluates with th
 command fits in about 45 minutes on a 2-core CPU). The ablations `early` and `perturb` are left out for the same reason
 (--ablations adds them, each with its own grid). Runs go 2 at a time (--workers), each in its own process with one torch
 thread. Everything is saved as it finishes into the results file (the grid in its 'grid' section): rerun the same
-command to continue an interrupted one. Then the two figures are drawn next to it. nbs/15_figures.ipynb plots from the
+command to continue an interrupted one. Then the two figures are drawn next to it. nbs/16_figures.ipynb plots from the
 committed results. The committed run took 38.0 minutes of wall time (11.9 for the grid) on an otherwise idle 2-core
 machine; its 32 runs took 73 minutes between them.
 """

@@ -93,6 +93,7 @@ def save_synset(syn:SyntheticSet, # the finished synthetic set
 # %% ../nbs/13_cli.ipynb #9cdf0bba
 import sys
 from fastcore.script import call_parse, store_true, bool_arg, anno_parser
+import mas_nbdev.sets   # SyntheticSet.export, patched onto the class there
 
 def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar100, svhn, mnist or fashion_mnist
          ipc:int=1, # stored images per class
@@ -117,13 +118,16 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
          download:bool_arg=False, # download a missing torchvision dataset (needs the network)
          deterministic:store_true=False, # deterministic GPU kernels, for exact reruns and resumes on CUDA
          no_progress:store_true=False, # no progress bar
+         export:store_true=False, # also write out/export: PNGs in class folders, the tensors and datacard.json (SyntheticSet.export)
         ):
     "Condense a dataset with model augmentation (or any method of the registry), and compare it with random real images of equal storage."
     given = dict(iterations=iterations, inner_loop=inner_loop, outer_loop=outer_loop, lr_img=lr_img, factor=factor, init=init, metric=metric, precision=precision,
                  eval_epochs=eval_epochs, eval_repeats=eval_repeats, checkpoint=checkpoint, pool=pool)
     try:
-        condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, protocol, root=root, download=download,
-                             deterministic=deterministic, **{k: v for k, v in given.items() if v is not None})
+        res = condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, protocol, root=root, download=download,
+                                   deterministic=deterministic, **{k: v for k, v in given.items() if v is not None})
+        if export and res is not None:   # process 0 alone has a result
+            print(f"wrote {res['synset'].export(Path(out).expanduser()/'export', evaluation=res['synthetic'], random=res['random'])} and its files")
     except KeyboardInterrupt:   # Ctrl-C: one line on what was kept, not a traceback
         print(f"mas_condense: interrupted; {_kept(checkpoint)}", file=sys.stderr); raise SystemExit(130)
     except Exception as e:   # every error in one line; an unexpected kind is named

@@ -1,7 +1,7 @@
 """Run a notebook as `nbdev_test` does (cells flagged with settings.ini's `tst_flags` skipped) and save the outputs of chosen
 cells into it, as Jupyter would: the docs show saved outputs, and a new page or a changed cell needs them.
 
-    python tools/save_outputs.py nbs/17_smoke.ipynb --all          # every cell that ran and is shown on the page
+    python tools/save_outputs.py nbs/18_smoke.ipynb --all          # every cell that ran and is shown on the page
     python tools/save_outputs.py nbs/14_evaluate.ipynb 1a2b3c4d    # only these cells (by id)
 
 Then run `nbdev_clean`. Outputs that print machine-dependent figures (timings) are what this machine printed.
