@@ -97,7 +97,7 @@ def dsa_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf 
         for c in range(k):
             real = norm.normalize(sampler.sample(c, min(batch_real, len(sampler.indices[c])))).to(dev)
             u, op = aug.draw(1, _class_gen(generator, c))
-            loss = loss + match_loss(net, real, syn[c * ipc:(c + 1) * ipc], c, lambda x: aug.apply(x, u, op), 'dc', bias=True, fc=True)
+            loss = loss + match_loss(net, real, syn[c * ipc:(c + 1) * ipc], c, lambda x: aug.apply(x, u, op), 'dc', fc=True)   # 1-D parameters add nothing to DC's distance: not differentiated
         _image_step(img_opt, syn, loss)
         if ol == outer_loop - 1: break
         for _ in range(inner_loop): train_epoch(net, syn.detach(), labels, net_opt, net_aug, batch_train, generator=_shared_gen(generator))

@@ -167,7 +167,7 @@ def install_text(nb:Path, wheel:Path, content:Path)->str:
     if spec not in src: return src   # the runner then fails on a missing cell, or pip on the spec
     return src.replace(spec, f"{settings()['lib_name']} @ {wheel.as_uri()}").replace(repr(COLAB_DIR), repr(str(content))).replace(COLAB_DIR + '/', f'{content}/')
 
-LONGEST = ('condense', 'baselines', 'cli', 'distributed', 'evaluate', 'pretrain', 'presets', 'smoke', 'figures')   # by their last CI times
+LONGEST = ('baselines', 'condense', 'cli', 'distributed', 'sets', 'evaluate', 'pretrain', 'presets', 'figures', 'smoke')   # by their last CI times
 
 def _expected_order(nb:Path)->tuple:
     "Sort key: the notebooks known to take longest first (by the name after the number), then the rest in file order."
