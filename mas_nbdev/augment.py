@@ -305,7 +305,10 @@ class ImageNetAugment:
         self.mean, self.std = tuple(float(m) for m in mean), tuple(float(s) for s in std)
         self.scale, self.ratio, self.jitter, self.lighting = scale, ratio, jitter, lighting
 
-    def normalize(self, x:Tensor)->Tensor: return DSA('', self.mean, self.std).normalize(x)
+    def normalize(self, x:Tensor)->Tensor:
+        "(x - mean) / std, per channel (the cached constants DSA uses: no object built per batch)."
+        m, s = _norm_stats(self.mean, self.std, x.device, x.dtype)
+        return (x - m) / s
 
     def draw(self, n:int=1, # images
              generator:torch.Generator=None, # CPU generator (default: torch's global RNG)
