@@ -66,6 +66,12 @@ def _spec_from_settings(train:ImageData, s:dict)->dict:
     "The network spec the settings `s` ask for, shaped for `train` (width, depth and norm apply to the ConvNet only)."
     return net_spec(train, s['arch'], **({'width': s['width'], 'depth': s['depth'], 'norm': s['norm']} if s['arch'] == 'convnet' else {}))
 
+def _train_members(train, test, spec, s:dict, k:int, epochs:int, seed:int, device, decay_epochs:int=None):
+    "`k` early-stage networks trained with the run's network settings (the pool, or herding's one network)."
+    return pretrain_pool(train, test, spec, k=k, epochs=epochs, seed=seed, lr=s['net_lr'], momentum=s['net_momentum'],
+                         weight_decay=s['net_weight_decay'], batch_size=s['net_batch'], strategy=s['net_strategy'],
+                         cutmix_p=s['cutmix_p'], decay_epochs=decay_epochs, device=device)
+
 def _get_pool(pool, method, train, test, spec, s, device):
     "The early-stage pool: None for methods without one; a given pool (checked); loaded from or built into a file."
     if not METHODS[method].source.startswith('pool'): return None, 0., 0
@@ -74,10 +80,7 @@ def _get_pool(pool, method, train, test, spec, s, device):
     if pool is not None and Path(pool).exists(): return ModelPool.load(pool, spec, train.name, s.get('data_fingerprint')), 0., 0
     t0 = time.perf_counter()
     # member i of run seed r gets seed r * pool_size + i: runs with different seeds share no pool network
-    built = pretrain_pool(train, test, spec, k=s['pool_size'], epochs=s['pool_epochs'], seed=s['seed'] * s['pool_size'],
-                          lr=s['net_lr'], momentum=s['net_momentum'], weight_decay=s['net_weight_decay'],
-                          batch_size=s['net_batch'], strategy=s['net_strategy'], cutmix_p=s['cutmix_p'],
-                          decay_epochs=s['pool_decay_epochs'], device=device)
+    built = _train_members(train, test, spec, s, s['pool_size'], s['pool_epochs'], s['seed'] * s['pool_size'], device, s['pool_decay_epochs'])
     seconds = time.perf_counter() - t0
     if pool is not None: built.save(pool)
     return built, seconds, s['pool_size'] * s['pool_epochs'] * _train_flops_per_epoch(train, spec, s, device)
@@ -86,8 +89,7 @@ def _herding_features(pool, train, test, spec, s, device)->callable:
     "Features for init_pick='herding': the pool's first member, or one network trained as a member would be (its cost added to the setup's)."
     if pool is None:
         t0 = time.perf_counter()
-        pool = pretrain_pool(train, None, spec, k=1, epochs=s.get('pool_epochs', 2), seed=s['seed'], lr=s['net_lr'], momentum=s['net_momentum'],
-                             weight_decay=s['net_weight_decay'], batch_size=s['net_batch'], strategy=s['net_strategy'], cutmix_p=s['cutmix_p'], device=device)
+        pool = _train_members(train, None, spec, s, 1, s.get('pool_epochs', 2), s['seed'], device)
         s['pool_seconds'] += time.perf_counter() - t0
         s['pool_flops'] += s.get('pool_epochs', 2) * _train_flops_per_epoch(train, spec, s, device)
     net, norm = pool.net(0, device=device).eval(), DSA('', train.mean, train.std)
