@@ -152,7 +152,7 @@ def _record(it:int, st:dict, part, step)->dict:
     own = class_rows(part.classes, syn.ipc)
     before = syn.images.detach()[own].clone()
     loss_sum = _counted_once(st, step)
-    px = lambda x: to_pixel_units(x, syn.space, syn.mean, syn.std)
+    px = st.get('to_pixels') or (lambda x: to_pixel_units(x, syn.space, syn.mean, syn.std))   # TM in ZCA space: its inverse
     change = part.mean_over_classes(pixel_change(px(before), px(syn.images.detach()[own]), syn.ipc), syn.num_classes)
     per_class = torch.full((len(part.classes),), loss_sum / len(part.classes), dtype=torch.float64, device=syn.images.device)
     loss = part.mean_over_classes(per_class, syn.num_classes)

@@ -19,6 +19,7 @@ from .checks import check_writable
 from .condense import condense, _spec_from_settings, _as_train_test
 from .evaluate import evaluate_protocol, random_subset
 from .figures import validation_split
+from .tm import ZCA, Whitened
 
 # %% auto #0
 __all__ = ['main', 'condense_and_compare', 'save_synset']
@@ -27,7 +28,7 @@ __all__ = ['main', 'condense_and_compare', 'save_synset']
 @delegates(condense)
 def condense_and_compare(dataset:str='digits', # dataset name
                          ipc:int=1, # stored images per class
-                         method:str='mas', # a key of METHODS: 'mas', 'idc', 'early', 'perturb', 'dc', 'dsa' or 'dm'
+                         method:str='mas', # a key of METHODS: 'mas', 'idc', 'early', 'perturb', 'dc', 'dsa', 'dm' or 'tm' (alias 'mtt')
                          out='mas_out', # folder for synset.pt and synset.png
                          seed:int=0, # seed of the run and of the evaluations
                          device:str|torch.device=None, # default: CUDA when available
@@ -56,7 +57,11 @@ def condense_and_compare(dataset:str='digits', # dataset name
         acc_rand = evaluate_protocol(r.images, r.labels, test, 'common', val=val, **ev)
     else:
         ev = dict(**eval_settings(s), spec=spec, device=syn.images.device, seed=seed)
-        acc_syn, acc_rand = evaluate(x, y, test, **ev), evaluate_random(train, test, ipc, **ev)
+        if ev['lr'] == 'learned': ev['lr'] = s['syn_lr']   # TM: the step size it learned with the set
+        white = ZCA().fit(train.images) if s.get('zca') else None   # TM in ZCA space: its set, the random images and the test set whitened
+        ev_test = test if white is None else Whitened(white(test.images), test.labels, test.num_classes)
+        acc_syn = evaluate(x if white is None else white(x), y, ev_test, **ev)
+        acc_rand = evaluate_random(train, ev_test, ipc, transform=white, **ev)
         acc_syn.protocol = acc_rand.protocol = protocol if protocol != 'own' else method_of(method).protocol
     sweep_temps(out)   # leftovers of a save killed midway (of processes no longer running)
     saved = save_synset(syn, out/'synset.pt')
@@ -97,7 +102,7 @@ import mas_nbdev.sets   # SyntheticSet.export, patched onto the class there
 
 def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar100, svhn, mnist or fashion_mnist
          ipc:int=1, # stored images per class
-         method:str='mas', # mas, idc, early, perturb, dc, dsa or dm
+         method:str='mas', # mas, idc, early, perturb, dc, dsa, dm or tm (alias mtt)
          iterations:int=None, # outer iterations (default: the dataset preset's for the method)
          inner_loop:int=None, # inner steps per outer iteration; DC/DSA: network epochs between matching steps (default: the preset's)
          outer_loop:int=None, # DC/DSA: matching steps per iteration (default: the published value for the ipc)
@@ -108,12 +113,13 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
          precision:str=None, # fp32, or bf16: matching and network update under bfloat16 autocast (default: fp32)
          eval_epochs:int=None, # epochs of each evaluation run (default: the preset's)
          eval_repeats:int=None, # evaluation runs (default: the preset's)
-         protocol:str='own', # evaluation protocol: own (the method's), idc, dsa, dm, or common (lr chosen on a validation split)
+         protocol:str='own', # evaluation protocol: own (the method's), idc, dsa, dm, mtt, or common (lr chosen on a validation split)
          seed:int=0, # seed of everything random
          device:str=None, # cpu, cuda, cuda:1, ... (default: CUDA when available)
          out:str='mas_out', # output folder
          checkpoint:str=None, # checkpoint file: saved every 10 iterations, resumed from when it exists
          pool:str=None, # early-stage pool file: loaded when it exists, else built and saved there
+         experts:str=None, # TM: folder of the expert buffer, resumed and checked when it exists (default: beside --checkpoint, else in memory)
          root:str='data', # data folder for the torchvision datasets
          download:bool_arg=False, # download a missing torchvision dataset (needs the network)
          deterministic:store_true=False, # deterministic GPU kernels, for exact reruns and resumes on CUDA
@@ -122,7 +128,7 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
         ):
     "Condense a dataset with model augmentation (or any method of the registry), and compare it with random real images of equal storage."
     given = dict(iterations=iterations, inner_loop=inner_loop, outer_loop=outer_loop, lr_img=lr_img, factor=factor, init=init, metric=metric, precision=precision,
-                 eval_epochs=eval_epochs, eval_repeats=eval_repeats, checkpoint=checkpoint, pool=pool)
+                 eval_epochs=eval_epochs, eval_repeats=eval_repeats, checkpoint=checkpoint, pool=pool, experts=experts)
     try:
         res = condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, protocol, root=root, download=download,
                                    deterministic=deterministic, **{k: v for k, v in given.items() if v is not None})

@@ -40,9 +40,9 @@ __all__ = ['condense']
 
 # %% ../nbs/12_condense.ipynb #c5e7afcd
 def _user_paths(checkpoint, overrides:dict)->tuple:
-    "`checkpoint` and the `pool` and `root` paths with '~' expanded (the command line's shell does it; Python does not)."
+    "`checkpoint` and the `pool`, `experts` and `root` paths with '~' expanded (the command line's shell does it; Python does not)."
     home = lambda p: Path(p).expanduser() if isinstance(p, (str, Path)) and str(p).startswith('~') else p
-    return home(checkpoint), {**overrides, **{k: home(overrides[k]) for k in ('pool', 'root') if k in overrides}}
+    return home(checkpoint), {**overrides, **{k: home(overrides[k]) for k in ('pool', 'experts', 'root') if k in overrides}}
 
 def _as_train_test(dataset, root='data', download=False, im_size=None)->tuple:
     "(name, train, test) from a dataset name, an `ImageData`, a (train, test) pair or an (images, labels) pair (resized to `im_size`)."
@@ -148,9 +148,10 @@ def _restore_loop_state(saved:dict, syn:SyntheticSet, img_opt, sampler, gens):
     set_rng_state(saved['rng'])
 
 # %% ../nbs/12_condense.ipynb #f8461207
-def _evaluate_shared(x, y, test, s, spec, device, seed, part)->dict:
+def _evaluate_shared(x, y, test, s, spec, device, seed, part, lr:float=None)->dict:
     "The test accuracy of the decoded set `x, y`: repeat r (seed + r) runs on process r mod W, so no process idles while one evaluates."
     kw = eval_settings(s); n = kw.pop('repeats')
+    if lr is not None: kw['lr'] = lr   # TM: the learned alpha
     def repeat(r):
         with kept_rng(): return evaluate(x, y, test, **kw, repeats=1, spec=spec, device=device, seed=seed + r).accs[0]
     r = EvalResult(part.shared(repeat, n))
@@ -160,7 +161,7 @@ def _evaluate_shared(x, y, test, s, spec, device, seed, part)->dict:
 # %% ../nbs/12_condense.ipynb #954bff9c
 def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) pair, or (images, labels) tensors
              ipc:int=1, # stored images per class
-             method:str='mas', # 'mas', 'idc', or the ablations 'early' and 'perturb'
+             method:str='mas', # a key of METHODS ('mas', 'idc', the ablations 'early' and 'perturb', the baselines 'dc', 'dsa', 'dm', 'tm'), or an alias ('mtt')
              iterations:int=None, # outer iterations (default: the preset's for method)
              inner_loop:int=None, # inner steps per outer iteration (default: the preset's)
              seed:int=0, # seed of everything random in the run
@@ -197,7 +198,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
     checkpoint, overrides = _user_paths(checkpoint, overrides)
     ipc, iterations, inner_loop, eval_at, device = check_args(ipc, iterations, inner_loop, eval_at, device, checkpoint,
                                                               checkpoint_every, overrides.get('pool'), class_chunk)   # before any work
-    m = method_of(method)
+    m = method_of(method); method, hooks = m.name, m.runner or {}   # an alias: its method; TM's hooks
     if part.world > 1 and not m.splits:
         raise ValueError(f"method {method!r} cannot split its classes over processes: its image step needs every class's loss, and its "
                          f"network is trained on the whole set; run it in one process (the methods that split: "
@@ -205,6 +206,8 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
     if overrides.get('pool') is not None and not m.source.startswith('pool'):
         raise ValueError(f"pool= is for the methods that draw early-stage networks ({', '.join(k for k, v in METHODS.items() if v.source.startswith('pool'))}); "
                          f"{method!r} draws {SOURCES[m.source]}s: drop pool=.")
+    if overrides.get('experts') is not None and 'setup' not in hooks:
+        raise ValueError(f"experts= is TM's expert buffer; {method!r} does not use one: drop experts=, or run method='tm'.")
     name, train, test, s, spec = _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides, deterministic)
     part.assign(train.num_classes, checkpoint)
     lock = lock_checkpoint(checkpoint) if part.is_main else None   # one run per checkpoint; stale temporary files removed
@@ -214,6 +217,11 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
     else:
         pool, s['pool_seconds'], s['pool_flops'] = part.from_main(lambda: _get_pool(overrides.get('pool'), method, train, test, spec, s, device))
         seed_everything(seed)
+    setup = None
+    if 'setup' in hooks:   # TM's expert buffer: trained, or resumed and checked (a resumed run needs it too)
+        setup, sec, flops = part.from_main(lambda: hooks['setup'](train, test, spec, s, device, overrides.get('experts'), checkpoint))
+        if saved is None: s['pool_seconds'], s['pool_flops'] = sec, flops   # the method's setup cost, where MAS's pool's goes
+        seed_everything(seed)
     g0, factor = torch.Generator().manual_seed(seed), s.get('factor', 1)
     if m.space == 'pixel':
         herd = s['init_pick'] == 'herding' and saved is None   # a resumed run's images come from its checkpoint
@@ -221,8 +229,10 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         images, labels = init_images(train, ipc, factor, s['init'], g0, 'first' if s['init_pick'] == 'herding' and not herd else s['init_pick'],
                                      s['init_resize'], features=feats)
     else: images, labels = normalised_init(train, ipc, g0)
+    space = m.space
+    if 'init' in hooks: images, space = hooks['init'](images, train, setup)   # TM: whitened when zca is on
     images, labels = images.to(device), labels.to(device)   # no-ops unless the real data stayed in host memory
-    syn = SyntheticSet(images, labels, train.num_classes, ipc, factor, train.mean, train.std, name, s, space=m.space)
+    syn = SyntheticSet(images, labels, train.num_classes, ipc, factor, train.mean, train.std, name, s, space=space)
     gens = class_generators(seed, train.num_classes)
     img_opt = (ClassMomentumSGD(syn.images, ipc, s['lr_img'], s['mom_img']) if m.optimiser == 'per class'
                else SetSGD(syn.images.requires_grad_(), s['lr_img'], s['mom_img']))
@@ -231,10 +241,14 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
               next_net=network_source(m.source, spec, pool, s.get('v_min', 0.), s.get('v_max', 0.), s.get('keep_1d', False), device))
     if m.space == 'pixel':   # IDC's loop: siamese DSA for matching, per-sample DSA for the network's training on real data
         st.update(aug=DSA(s['strategy'], train.mean, train.std), net_aug=DSA(s['net_strategy'], train.mean, train.std, per_sample=True))
+    st['setup'] = setup
+    if 'start' in hooks: hooks['start'](st, s)
     if saved is not None:
         _restore_loop_state(saved, syn, st['img_opt'], st['sampler'], gens); st['flops_step'] = saved['flops_step']
+        if 'restore' in hooks: hooks['restore'](st, saved['method_state'])
     def save():
         state = _loop_state(syn, st['img_opt'], st['sampler'], gens, part)
+        state['method_state'] = hooks['state'](st) if 'state' in hooks else None
         if part.is_main: write_checkpoint(dict(settings=s, pool=pool, flops_step=st['flops_step'], **state), checkpoint)
 
     its = range(syn.iteration, s['iterations'])
@@ -247,9 +261,11 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         syn.iteration = it + 1
         if it + 1 in eval_at:
             kind, bound = s.get('decode_type', 'single'), s.get('batch_syn_max', 128)   # the run's decoding: bound decoding too
-            x = to_pixel_units(decode_set(part.gather_rows(syn.images.detach(), ipc), ipc, factor, kind, bound), syn.space, syn.mean, syn.std)
+            x = decode_set(part.gather_rows(syn.images.detach(), ipc), ipc, factor, kind, bound)
             y = syn.labels[::ipc].repeat_interleave(decoded_per_class(ipc, factor, kind, bound))
-            record.update(_evaluate_shared(x, y, test, s, spec, device, seed, part))
+            if 'evaluation' in hooks: x, ev_test, lr = hooks['evaluation'](st, x, test)   # TM: its space, its learned lr
+            else: x, ev_test, lr = to_pixel_units(x, syn.space, syn.mean, syn.std), test, None
+            record.update(_evaluate_shared(x, y, ev_test, s, spec, device, seed, part, lr))
         syn.history.append(record)
         if st['flops_step'] is not None:   # iterations that ended before a step could be counted get the count now
             for r in syn.history:
@@ -257,6 +273,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         if progress: its.comment = f"loss {record['loss']:.4g}" + (f", acc {record['acc']:.1f}%" if 'acc' in record else '')
         if checkpoint and (syn.iteration % checkpoint_every == 0 or syn.iteration == s['iterations']): save()
     syn.images = part.gather_rows(syn.images.detach(), ipc)   # every class from its owner; a plain tensor (no grad)
+    if 'finish' in hooks: hooks['finish'](syn, st)   # TM: pixel units, the learned lr recorded
     return finish_run(syn, lock)   # non-finite images refused, a static run warned about, the lock released
 
 # %% ../nbs/12_condense.ipynb #70ff4ca6

@@ -112,6 +112,8 @@ PROTOCOLS = {
                 source="DC/DSA (utils.py evaluate_synset): 1001 passes, x0.1 and a fresh optimiser after pass 501, batch 256, one DSA op per batch, no CutMix"),
     'dm':  dict(epochs=1000, batch_size=256, lr=0.01, schedule='dc', strategy='color_crop_cutout_flip_scale_rotate', single=True, cutmix_p=0.0,
                 source="DM (main_DM.py evaluates with the DC/DSA utils.py evaluate_synset): as 'dsa'"),
+    'mtt': dict(epochs=1000, batch_size=256, lr='learned', schedule='dc', strategy='color_crop_cutout_flip_scale_rotate', single=True, cutmix_p=0.0,
+                source="MTT (distill.py evaluates with the DC/DSA evaluate_synset): as 'dsa', at the learned lr (distill.py:210); in ZCA space with a whitened test set when distilled there"),
     'common': dict(epochs=1000, batch_size=256, lr='validation', schedule='step', strategy='color_crop_cutout_flip_scale_rotate', single=True, cutmix_p=0.0,
                    source="DD-Ranking's hard-label setting (1000 epochs, x0.1 at 500, batch 256, DSA), the lr chosen on a validation split"),
 }
@@ -129,6 +131,8 @@ def evaluate_protocol(images:Tensor, # the training images of the set, N x C x H
     "`evaluate` under a named protocol; any other argument of `evaluate` (repeats, spec, device, seed, ...) is passed on, or changes a setting of the protocol."
     if protocol not in PROTOCOLS: raise ValueError(f"unknown protocol {protocol!r}; choose one of {list(PROTOCOLS)}.")
     p = {**{k: v for k, v in PROTOCOLS[protocol].items() if k != 'source'}, **kwargs}
+    if p['lr'] == 'learned':
+        raise ValueError(f"protocol {protocol!r} trains at the learning rate the method learned with the set: pass lr= (a TM set's settings['syn_lr']).")
     if p['lr'] == 'validation':
         if val is None: raise ValueError(f"protocol {protocol!r} chooses its learning rate on a validation split of the real training data, "
                                          "never on the test set: pass val= (e.g. the second part of figures.validation_split(train)).")
@@ -157,13 +161,14 @@ def evaluate_random(train:ImageData, # the real training set
                     test:ImageData, # the real test set
                     ipc:int, # images per class in each random subset
                     seed:int=0, # repeat r draws its subset, and trains, with seed + r
+                    transform:callable=None, # applied to each subset's images first (TM's ZCA whitening: `test` must be in that space too)
                     **kwargs,
                    )->EvalResult:
     "The evaluation protocol (the other arguments are `evaluate`'s) on a fresh random subset of `ipc` real images per class for every repeat."
     repeats, start, accs, best = kwargs.pop('repeats', 3), time.time(), [], []
     for r in range(repeats):
         sub = random_subset(train, ipc, seed + r)
-        res = evaluate(sub.images, sub.labels, test, repeats=1, seed=seed + r, **kwargs)
+        res = evaluate(sub.images if transform is None else transform(sub.images), sub.labels, test, repeats=1, seed=seed + r, **kwargs)
         accs += res.accs; best += res.best_accs
     return EvalResult(accs, time.time() - start, best)
 

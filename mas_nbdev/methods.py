@@ -12,10 +12,11 @@ from .perturb import perturb
 from typing import Callable
 from .matching import _outer_iteration
 from .baselines import dsa_run_iteration, dm_run_iteration
+from .tm import tm_run_iteration, TM_HOOKS
 
 # %% auto #0
-__all__ = ['SOURCES', 'COMMON_SETTINGS', 'METHODS', 'network_source', 'Method', 'method_of', 'method_settings', 'settings_for',
-           'check_used', 'methods_table']
+__all__ = ['SOURCES', 'COMMON_SETTINGS', 'METHODS', 'ALIASES', 'network_source', 'Method', 'method_of', 'method_settings',
+           'settings_for', 'check_used', 'methods_table']
 
 # %% ../nbs/09_methods.ipynb #7ef3dfba
 SOURCES = {
@@ -23,6 +24,7 @@ SOURCES = {
     'pool':          'an early-stage pool member, not perturbed',
     'pool+perturb':  'an early-stage pool member, weight-perturbed',
     'fresh+perturb': 'a freshly initialised network, weight-perturbed',
+    'expert': 'a segment of an expert trajectory (a network trained on the real data)',
 }
 
 def network_source(source:str, # a key of SOURCES, or a method's name (its source)
@@ -38,7 +40,11 @@ def network_source(source:str, # a key of SOURCES, or a method's name (its sourc
     fresh = lambda: make_net(spec, device)
     early = lambda: pool.net(device=device)
     shake = lambda net: perturb(net, v_min, v_max, keep_1d=keep_1d)
+    if source == 'expert': return _from_experts
     return {'fresh': fresh, 'pool': early, 'fresh+perturb': lambda: shake(fresh()), 'pool+perturb': lambda: shake(early())}[source]
+
+def _from_experts():
+    raise ValueError("TM's networks are segments of its expert buffer, drawn by its iteration (mas_nbdev.tm), not networks from a source.")
 
 # %% ../nbs/09_methods.ipynb #bcdfb59d
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Method:
     splits:bool # its classes can be split over processes (torchrun)
     cost:str # FLOPs of one iteration, relative to one IDC outer iteration (CIFAR-10, ipc 1 / 10 / 50)
     paper:str # where it was published
+    runner:dict=None # hooks for what the runner does beyond the common loop (TM: its expert buffer, alpha, ZCA space); see `tm.TM_HOOKS`
 
     def __repr__(self): return f"Method({self.name!r}: {self.summary}; network: {SOURCES[self.source]}; images: {self.space})"
 
@@ -100,7 +107,8 @@ METHODS = {
 
 def method_of(name:str, # a key of METHODS
              )->Method:
-    "The registered method `name`, or an error that lists them."
+    "The registered method `name` (or the one it is an alias of), or an error that lists them."
+    name = ALIASES.get(name, name)
     if name not in METHODS: raise ValueError(f"unknown method {name!r}; choose one of {list(METHODS)}.")
     return METHODS[name]
 
@@ -124,6 +132,17 @@ def check_used(method:str, # a key of METHODS
         users = [m for m in METHODS if k in method_settings(m)]
         if users: raise ValueError(f"setting {k!r} is not used by method {method!r}; it is a setting of {', '.join(users)}. "
                                    "Drop it, or choose one of those methods.")
+
+# %% ../nbs/09_methods.ipynb #b45d2b43
+_TM = ('syn_steps', 'expert_epochs', 'max_start_epoch', 'lr_lr', 'lr_teacher', 'zca', 'batch_syn',   # the distillation (MTT distill.py)
+       'n_experts', 'buffer_epochs', 'buffer_lr', 'buffer_batch', 'buffer_seed')                     # the expert buffer (MTT buffer.py)
+METHODS['tm'] = Method('tm', 'TM (MTT): the student unrolled on the synthetic set matches a segment of an expert trajectory', 'expert',
+                       "the parameters a student reaches in syn_steps steps on the synthetic set against an expert's after expert_epochs epochs on real data, "
+                       "normalised by the expert's progress",
+                       'an expert segment from the buffer; syn_steps unrolled student steps (per-sample single-op DSA); one step of the images and of the learned lr',
+                       tm_run_iteration, 'normalized', False, 'whole set', 'mtt', _TM, False,
+                       '0.5% / 2.2% / 6.6%, plus the expert buffer once (34% of an IDC ipc-10 run)', 'Cazenavette et al., CVPR 2022', TM_HOOKS)
+ALIASES = {'mtt': 'tm'}   # other names users know a method by
 
 # %% ../nbs/09_methods.ipynb #7d2e3360
 def methods_table()->str:

@@ -96,6 +96,25 @@ DATASET_METHOD_PRESETS = {   # our CPU presets of the digits (iterations cut; lr
 }
 DATASET_METHOD_PRESETS['custom'] = DATASET_METHOD_PRESETS['digits']
 
+# %% ../nbs/10_presets.ipynb #200e7f54
+_TM_PER_IPC = ('syn_steps', 'expert_epochs', 'max_start_epoch', 'lr_lr', 'lr_teacher', 'zca', 'batch_syn')   # given per ipc
+METHOD_PRESETS['tm'] = dict(   # CIFAR-10: the authors' DC-BENCH commands (methods/tm/readme.md); defaults from distill.py / buffer.py
+    iterations=5000,                                                   # distill.py:431
+    syn_steps={1: 50, 10: 30, 50: 30}, expert_epochs={1: 2, 10: 2, 50: 2}, max_start_epoch={1: 2, 10: 20, 50: 40},
+    lr_img={1: 100, 10: 100, 50: 1000},                                # pixel lr; ipc 10: 100, not the README table's 1e5 (MTT issue 31)
+    lr_lr={1: 1e-7, 10: 1e-5, 50: 1e-5}, lr_teacher={1: 0.01, 10: 0.001, 50: 0.001},
+    zca={1: True, 10: True, 50: False},                                # ipc 50: no ZCA in the author's command
+    batch_syn=None,                                                    # all K*ipc images per student step (distill.py:74-75)
+    mom_img=0.5, init='real', strategy=_DSA_STRATEGY,                  # SGD mom 0.5 for images and lr (distill.py:138-139); real init (:443)
+    n_experts=100, buffer_epochs=50, buffer_lr=0.01, buffer_batch=256, buffer_seed=0)   # buffer.py:116-131, README: 50 epochs
+DATASET_METHOD_PRESETS['cifar100'] = {'tm': dict(                      # CIFAR-100: the same commands' CIFAR-100 columns
+    syn_steps={1: 20, 10: 20, 50: 80}, expert_epochs={1: 3, 10: 2, 50: 2}, max_start_epoch={1: 20, 10: 20, 50: 40},
+    lr_img={1: 1000, 10: 1000, 50: 1000}, lr_lr={1: 1e-5, 10: 1e-5, 50: 1e-5}, lr_teacher={1: 0.01, 10: 0.01, 50: 0.01},
+    zca={1: True, 10: False, 50: True}, batch_syn={1: None, 10: None, 50: 125})}   # ipc 50: 125 images per step bound the memory
+DATASET_METHOD_PRESETS['digits']['tm'] = dict(   # our CPU preset: 10 experts of 10 epochs, short segments; lr_img chosen on a validation split
+    iterations=200, n_experts=10, buffer_epochs=10, buffer_batch=128, syn_steps=10, expert_epochs=1, max_start_epoch=5,
+    lr_img=100, lr_lr=1e-5, lr_teacher=0.01, zca=True, batch_syn=None, strategy=_DIGIT_DSA)
+
 # %% ../nbs/10_presets.ipynb #880035a7
 def _published_rules(name:str, ipc:int, s:dict, given:set):
     "The authors' dataset-specific exceptions, applied to the settings `s` the user did not set (`given`)."
@@ -137,22 +156,22 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
                       **overrides
                      )->dict: # every setting the method reads, by name
     "The complete, checked settings of a condensation run; `overrides` are any other settings of the preset, by name."
-    method_of(method)   # an unknown method: the list of known ones
+    method = method_of(method).name   # an unknown method: the list of known ones; an alias: its method
     s = {**PRESETS.get(name, _CIFAR), 'protocol': 'own'}
     if method not in IDC_FAMILY: s.update({**METHOD_PRESETS[method], **DATASET_METHOD_PRESETS.get(name, {}).get(method, {})})
-    unknown = set(overrides) - _ALL_SETTINGS() - {'pool', 'root', 'download'}
+    unknown = set(overrides) - _ALL_SETTINGS() - {'pool', 'experts', 'root', 'download'}
     if unknown: raise TypeError(f"unknown setting(s) {sorted(unknown)}; the settings of {method!r} are {sorted(method_settings(method))}.")
     if not isinstance(ipc, int) or ipc <= 0: raise ValueError(f"ipc (images per class) must be a positive integer, got {ipc!r}.")
     if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, numbers.Integral) or not 0 <= seed < 2**32:
         raise ValueError(f"seed must be a whole number in 0..2**32-1 (--seed from the command line), got {seed!r}.")
     seed = int(seed)
-    given = {k for k in overrides if k not in ('pool', 'root', 'download')}
+    given = {k for k in overrides if k not in ('pool', 'experts', 'root', 'download')}
     check_used(method, given | ({'inner_loop'} if inner_loop is not None else set()))
     s.update({k: overrides[k] for k in given})
     it = iterations if iterations is not None else s['iterations']
     s['iterations'] = it[method] if isinstance(it, dict) else it
     if inner_loop is not None: s['inner_loop'] = inner_loop
-    for k in ('outer_loop', 'inner_loop') + (('lr_img',) if method not in IDC_FAMILY else ()):
+    for k in ('outer_loop', 'inner_loop') + _TM_PER_IPC + (('lr_img',) if method not in IDC_FAMILY else ()):
         if k in s: s[k] = _per_ipc(s[k], ipc, k, method)
     if method in IDC_FAMILY:
         _published_rules(name, ipc, s, given)

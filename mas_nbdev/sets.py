@@ -16,13 +16,14 @@ from .data import ImageData, to_float
 from .synthetic import SyntheticSet, SPACES, to_pixel_units
 from .evaluate import EvalResult, evaluate_protocol, random_subset
 from .presets import PRESETS, eval_settings
-from .methods import METHODS
+from .methods import METHODS, ALIASES, method_of
+from .evaluate import PROTOCOLS
 from .condense import _as_train_test, _spec_from_settings
 from .figures import validation_split
 from .pretrain import atomic_write
 
 # %% auto #0
-__all__ = ['FORMATS', 'main', 'lrs', 'ars', 'ZCA', 'infer_space', 'detect_format', 'load_set', 'evaluate_set', 'set_report']
+__all__ = ['FORMATS', 'main', 'lrs', 'ars', 'infer_space', 'detect_format', 'load_set', 'evaluate_set', 'set_report']
 
 # %% ../nbs/15_sets.ipynb #b6369d71
 def _to_unit(a:float)->float: return (math.exp(a) - math.exp(-1)) / (math.e - math.exp(-1))   # [-1, 1] -> [0, 1]
@@ -46,34 +47,7 @@ def ars(syn_aug:float, # test accuracy (%) of the set, trained with augmentation
     return _to_unit((gamma * (syn_aug - rand_aug) + (1 - gamma) * (syn_plain - rand_plain)) / 100)
 
 # %% ../nbs/15_sets.ipynb #d4a39d13
-class ZCA:
-    "ZCA whitening (kornia `ZCAWhitening` semantics): fitted on training images in [0, 1], applied to or undone on any images of that shape."
-    def __init__(self, eps:float=0.1, # added to every eigenvalue of the covariance (MTT: 0.1)
-                ): self.eps, self.mean, self.W, self.W_inv = eps, None, None, None
-
-    def fit(self, images:Tensor, # training images N x C x H x W in [0, 1] (or uint8), not normalised
-            chunk:int=4096, # images per step of the covariance sum
-           )->ZCA:
-        "Mean and unbiased covariance of the flattened images, and the whitening matrix and its inverse."
-        n, s1, s2 = len(images), 0., 0.
-        for i in range(0, n, chunk):
-            x = to_float(images[i:i + chunk]).flatten(1).double().cpu()
-            s1, s2 = s1 + x.sum(0), s2 + x.T @ x
-        self.shape, self.mean = tuple(images.shape[1:]), s1 / n
-        lam, u = torch.linalg.eigh((s2 - n * torch.outer(self.mean, self.mean)) / (n - 1))
-        lam = lam.clamp(min=0)   # round-off can leave tiny negative eigenvalues
-        self.W, self.W_inv = (u * (lam + self.eps).rsqrt()) @ u.T, (u * (lam + self.eps).sqrt()) @ u.T
-        return self
-
-    def _map(self, x:Tensor, m:Tensor, shift:Tensor, sign:int)->Tensor:
-        if self.W is None: raise ValueError("this ZCA is not fitted: call fit(train_images) first.")
-        if tuple(x.shape[1:]) != self.shape: raise ValueError(f"ZCA fitted on {'x'.join(map(str, self.shape))} images, got {'x'.join(map(str, x.shape[1:]))}.")
-        flat = x.detach().flatten(1).double().cpu()
-        y = (flat - shift) @ m if sign < 0 else flat @ m + shift
-        return y.reshape(x.shape).to(x.dtype if x.is_floating_point() else torch.float32).to(x.device)
-
-    def __call__(self, x:Tensor)->Tensor: "Whiten `x` (pixels in [0, 1])."; return self._map(to_float(x), self.W, self.mean, -1)
-    def inverse(self, z:Tensor)->Tensor: "Pixels from whitened `z`."; return self._map(z, self.W_inv, self.mean, 1)
+from .tm import ZCA, Whitened
 
 # %% ../nbs/15_sets.ipynb #67b37b12
 def infer_space(x:Tensor, # stored images N x C x H x W, float
@@ -241,26 +215,17 @@ def load_set(path, # a file or folder in one of FORMATS
     return SyntheticSet(x, y, k, int(counts[0]), factor or 1, train.mean, train.std, name, settings, space=found)
 
 # %% ../nbs/15_sets.ipynb #12058649
-@dataclass
-class _Whitened:
-    "An evaluation set in ZCA space: ImageData's fields, values not in [0, 1], and no further normalisation."
-    images:Tensor; labels:Tensor; num_classes:int
-    @property
-    def mean(self)->tuple: return (0.,) * self.images.shape[1]
-    @property
-    def std(self)->tuple: return (1.,) * self.images.shape[1]
-    def to(self, device): return self if self.images.device == torch.device(device) else _Whitened(self.images.to(device), self.labels.to(device), self.num_classes)
-
 def _protocol(name:str, protocol:str, method:str, syn_lr:float)->tuple:
     "(the named protocol, the keyword arguments of evaluate_protocol) of `protocol` for a set of `method` on dataset `name`."
-    s = {**PRESETS.get(name, PRESETS['custom']), 'method': method if method in METHODS else 'dsa'}
-    p, lr = protocol, None
+    s = {**PRESETS.get(name, PRESETS['custom']), 'method': method_of(method).name if method in (*METHODS, *ALIASES) else 'dsa'}
+    p = protocol
     if protocol == 'own':
-        if method is None: raise ValueError(f"protocol 'own' is the evaluation of the set's method, which the set does not record: pass --method (one of {[*METHODS, 'mtt']}) or a named protocol.")
-        if method not in METHODS and method != 'mtt': raise ValueError(f"unknown method {method!r}; choose one of {[*METHODS, 'mtt']}.")
-        p, lr = ('dsa', syn_lr) if method == 'mtt' else (METHODS[method].protocol, None)
+        if method is None: raise ValueError(f"protocol 'own' is the evaluation of the set's method, which the set does not record: pass --method (one of {[*METHODS, *ALIASES]}) or a named protocol.")
+        p = method_of(method).protocol   # an unknown method: the list of known ones
     kw = eval_settings(s, p)
-    return p, {**kw, **({'lr': lr} if lr else {})}
+    if kw['lr'] == 'learned': kw['lr'] = syn_lr or PROTOCOLS['dsa']['lr']   # the set's learned lr; without one (an MTT folder with no lr file), DSA's
+    return p, kw
+
 
 # %% ../nbs/15_sets.ipynb #1309bc73
 def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMATS, or a SyntheticSet
@@ -293,7 +258,7 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
     if s.get('zca'):
         w = ZCA().fit(train.images)
         x, xr, xf = w(x), w(xr), w(xf)
-        test, val = _Whitened(w(test.images), test.labels, test.num_classes), _Whitened(w(val.images), val.labels, val.num_classes)
+        test, val = Whitened(w(test.images), test.labels, test.num_classes), Whitened(w(val.images), val.labels, val.num_classes)
     ev = lambda a, b, **o: evaluate_protocol(a, b, test, p, val=val, spec=_spec_from_settings(train, PRESETS.get(name, PRESETS['custom'])),
                                              device=device, seed=seed, **{**kw, **o})
     out = dict(synset=syn, protocol=protocol if protocol != 'own' else f"own ({method}: {p}{', learned lr' if p != protocol and s.get('syn_lr') else ''})",
