@@ -111,9 +111,9 @@ DATASET_METHOD_PRESETS['cifar100'] = {'tm': dict(                      # CIFAR-1
     syn_steps={1: 20, 10: 20, 50: 80}, expert_epochs={1: 3, 10: 2, 50: 2}, max_start_epoch={1: 20, 10: 20, 50: 40},
     lr_img={1: 1000, 10: 1000, 50: 1000}, lr_lr={1: 1e-5, 10: 1e-5, 50: 1e-5}, lr_teacher={1: 0.01, 10: 0.01, 50: 0.01},
     zca={1: True, 10: False, 50: True}, batch_syn={1: None, 10: None, 50: 125})}   # ipc 50: 125 images per step bound the memory
-DATASET_METHOD_PRESETS['digits']['tm'] = dict(   # our CPU preset: 10 experts of 10 epochs, short segments; lr_img chosen on a validation split
+DATASET_METHOD_PRESETS['digits']['tm'] = dict(   # our CPU preset: 10 experts of 10 epochs, short segments; lr_img chosen on a validation split (below)
     iterations=200, n_experts=10, buffer_epochs=10, buffer_batch=128, syn_steps=10, expert_epochs=1, max_start_epoch=5,
-    lr_img=100, lr_lr=1e-5, lr_teacher=0.01, zca=True, batch_syn=None, strategy=_DIGIT_DSA)
+    lr_img=10, lr_lr=1e-5, lr_teacher=0.01, zca=True, batch_syn=None, strategy=_DIGIT_DSA)
 
 # %% ../nbs/10_presets.ipynb #880035a7
 def _published_rules(name:str, ipc:int, s:dict, given:set):
@@ -184,11 +184,12 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
         s['eval_epochs'] = imagenet_eval_epochs(ipc, s.get('factor', 1), IMAGENET_SUBSETS.get(name, 10), decoded=per)
     if s['metric'] not in METRICS: raise ValueError(f"unknown metric {s['metric']!r}; choose one of {METRICS}.")
     if s['precision'] not in PRECISIONS: raise ValueError(f"unknown precision {s['precision']!r}; choose one of {PRECISIONS}.")
-    protocols = ['own', *[p for p in PROTOCOLS if PROTOCOLS[p]['lr'] != 'validation']]
+    protocols = ['own', *[p for p in PROTOCOLS if PROTOCOLS[p]['lr'] != 'validation' and (PROTOCOLS[p]['lr'] != 'learned' or method == 'tm')]]
     if s['protocol'] not in protocols:
         raise ValueError(f"protocol {s['protocol']!r} cannot evaluate during a run; choose one of {protocols}" +
                          (" ('common' chooses its learning rate on a validation split: evaluate the finished set with evaluate_protocol(..., val=), "
-                          "or use mas_condense --protocol common)." if s['protocol'] == 'common' else "."))
+                          "or use mas_condense --protocol common)." if s['protocol'] == 'common' else
+                          " ('mtt' trains at the learning rate a TM run learns with its set; only method 'tm' learns one)." if s['protocol'] == 'mtt' else "."))
     if s['iterations'] < 0 or s['inner_loop'] < 1 or s.get('outer_loop', 1) < 1:
         raise ValueError("iterations must be >= 0, and inner_loop and outer_loop >= 1.")
     keep = method_settings(method)
