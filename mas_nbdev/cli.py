@@ -102,7 +102,7 @@ import mas_nbdev.sets   # SyntheticSet.export, patched onto the class there
 
 def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar100, svhn, mnist or fashion_mnist
          ipc:int=1, # stored images per class
-         method:str='mas', # mas, idc, early, perturb, dc, dsa, dm or tm (alias mtt)
+         method:str='mas', # mas, idc, early, perturb, dc, dsa, dm, tm (alias mtt) or cafe
          iterations:int=None, # outer iterations (default: the dataset preset's for the method)
          inner_loop:int=None, # inner steps per outer iteration; DC/DSA: network epochs between matching steps (default: the preset's)
          outer_loop:int=None, # DC/DSA: matching steps per iteration (default: the published value for the ipc)
@@ -113,7 +113,7 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
          precision:str=None, # fp32, or bf16: matching and network update under bfloat16 autocast (default: fp32)
          eval_epochs:int=None, # epochs of each evaluation run (default: the preset's)
          eval_repeats:int=None, # evaluation runs (default: the preset's)
-         protocol:str='own', # evaluation protocol: own (the method's), idc, dsa, dm, mtt, or common (lr chosen on a validation split)
+         protocol:str='own', # evaluation protocol: own (the method's), idc, dsa, dm, mtt, cafe, or common (lr chosen on a validation split)
          seed:int=0, # seed of everything random
          device:str=None, # cpu, cuda, cuda:1, ... (default: CUDA when available)
          out:str='mas_out', # output folder

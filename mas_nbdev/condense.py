@@ -34,6 +34,8 @@ from .baselines import SetSGD, normalised_init
 from .synthetic import to_pixel_units
 from .data import _resized
 import sys
+from .cafe import noise_init
+
 
 # %% auto #0
 __all__ = ['condense']
@@ -228,6 +230,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         feats = _herding_features(pool, train, test, spec, s, device) if herd else None
         images, labels = init_images(train, ipc, factor, s['init'], g0, 'first' if s['init_pick'] == 'herding' and not herd else s['init_pick'],
                                      s['init_resize'], features=feats)
+    elif s['init'] == 'noise': images, labels = noise_init(train, ipc, g0)   # N(0, 1) in normalised space (CAFE's default)
     else: images, labels = normalised_init(train, ipc, g0)
     space = m.space
     if 'init' in hooks: images, space = hooks['init'](images, train, setup)   # TM: whitened when zca is on

@@ -142,6 +142,11 @@ def evaluate_protocol(images:Tensor, # the training images of the set, N x C x H
     r.protocol, r.lr = protocol, p['lr']
     return r
 
+# %% ../nbs/14_evaluate.ipynb #ca3ade08
+PROTOCOLS['cafe'] = dict(epochs=600, batch_size=256, lr=0.01, schedule='dc', strategy='', single=False, cutmix_p=0.0,
+                         source="CAFE (DC's utils.py evaluate_synset with DSA off, and no augmentation for CIFAR and ConvNet, utils.py:305-330,396-405): "
+                                "601 passes, x0.1 after pass 301, batch 256, no augmentation, no CutMix")
+
 # %% ../nbs/14_evaluate.ipynb #9123b712
 def random_subset(train:ImageData, # the real training set
                   ipc:int, # images per class

@@ -144,6 +144,17 @@ METHODS['tm'] = Method('tm', 'TM (MTT): the student unrolled on the synthetic se
                        '0.5% / 2.2% / 6.6%, plus the expert buffer once (34% of an IDC ipc-10 run)', 'Cazenavette et al., CVPR 2022', TM_HOOKS)
 ALIASES = {'mtt': 'tm'}   # other names users know a method by
 
+# %% ../nbs/09_methods.ipynb #40aedd1f
+from .cafe import cafe_run_iteration
+_CAFE = ('lambda1', 'lambda2', 'window', 'outer_cap', 'inner_cap', 'net_lr', 'net_batch', 'acc_real', 'lr_halve_at')
+METHODS['cafe'] = Method('cafe', 'CAFE: class-mean features aligned at every block, plus a discrimination loss', 'fresh',
+                         "each class's mean features of real and synthetic images at every block of ConvNet-3 and at the embedding "
+                         "(weighted squared L2), plus the cross-entropy of real embeddings against the synthetic class means",
+                         'a fresh network; image steps until its accuracy on real images settles (lambda1), the network trained on the '
+                         'synthetic set in between until its accuracy moves (lambda2); both loops capped (outer_cap, inner_cap)',
+                         cafe_run_iteration, 'normalized', False, 'whole set', 'cafe', _CAFE, False,
+                         '- / >= 23% / - (dynamic: at least 10 outer steps, 10 epochs after each; bounded here by the caps)', 'Wang et al., CVPR 2022')
+
 # %% ../nbs/09_methods.ipynb #7d2e3360
 def methods_table()->str:
     "The registry as a markdown table, one row per method."

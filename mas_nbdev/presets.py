@@ -96,6 +96,21 @@ DATASET_METHOD_PRESETS = {   # our CPU presets of the digits (iterations cut; lr
 }
 DATASET_METHOD_PRESETS['custom'] = DATASET_METHOD_PRESETS['digits']
 
+# %% ../nbs/10_presets.ipynb #3b339604
+METHOD_PRESETS['cafe'] = dict(
+    iterations=2000,                                      # fresh networks (CAFE distill.py:70)
+    lr_img=0.1, mom_img=0.5, lr_halve_at=(1200, 1600, 1800),   # SGD over all images, x0.5 from these iterations (distill.py:40-46,71,164,171)
+    net_lr=0.01, net_batch=256,                           # the network's SGD on the synthetic set, no momentum (distill.py:72,74,229,321)
+    batch_real=256,                                       # real images per class and outer step (distill.py:73)
+    acc_real=128,                                         # real images per class in each accuracy check (distill.py:300-315,328-350)
+    lambda1=0.04, lambda2=0.03, window=10,                # the dynamic loops' rules (distill.py:86-87,308-348)
+    outer_cap=100, inner_cap=100,                         # ours: the published loops have no bound (every record says when a cap stopped one)
+    init='noise',                                         # N(0, 1) in normalised space (distill.py:75,151; the README passes no --init)
+    strategy='',                                          # no DSA: --method DC is the default and the table's CAFE rows (distill.py:61,77,101)
+    eval_epochs=600)                                      # its protocol: 600 (+1) epochs (utils.py:305-330)
+DATASET_METHOD_PRESETS['digits']['cafe'] = dict(iterations=8, lr_img={1: 0.03, 'else': 0.3}, lr_halve_at=(5, 6, 7),   # 1200/1600/1800 of 2000, scaled to 8
+                                                batch_real=64, acc_real=16, window=4, outer_cap=6, inner_cap=8)   # CPU scale (see below)
+
 # %% ../nbs/10_presets.ipynb #200e7f54
 _TM_PER_IPC = ('syn_steps', 'expert_epochs', 'max_start_epoch', 'lr_lr', 'lr_teacher', 'zca', 'batch_syn')   # given per ipc
 METHOD_PRESETS['tm'] = dict(   # CIFAR-10: the authors' DC-BENCH commands (methods/tm/readme.md); defaults from distill.py / buffer.py
