@@ -54,10 +54,12 @@ class ZCA:
     def inverse(self, z:Tensor)->Tensor: "Pixels from whitened `z`."; return self._map(z, self.W_inv, self.mean, 1)
 
 # %% ../nbs/08a_tm.ipynb #cfbf69de
-@dataclass
 class Whitened:
     "An evaluation set in ZCA space: ImageData's fields, values not in [0, 1], and no further normalisation."
-    images:Tensor; labels:Tensor; num_classes:int
+    def __init__(self, images:Tensor, # whitened images, N x C x H x W
+                 labels:Tensor, # their labels
+                 num_classes:int, # K
+                ): self.images, self.labels, self.num_classes = images, labels, num_classes
     @property
     def mean(self)->tuple: return (0.,) * self.images.shape[1]
     @property
@@ -101,7 +103,7 @@ def train_expert(images:Tensor, # real training images in TM's space (normalised
                  batch:int=256, # images per step
                  strategy:str='color_crop_cutout_flip_scale_rotate', # DSA ops, one per batch, per-image parameters ('' for none)
                  seed:int=0, # seed of the initial weights, the batch order and the augmentation
-                 device=None, # where to train
+                 device:str|torch.device=None, # where to train
                 )->tuple: # (snapshots: (E+1) x P float32 on the CPU, FLOPs of one epoch)
     "One expert: a fresh network trained on the real data, its flat parameters after initialisation and after every epoch."
     c = images.shape[1]
@@ -186,7 +188,7 @@ def train_experts(train:ImageData, # the real training data (pixels in [0, 1])
                   zca:ZCA=None, # train in this ZCA space (None: normalised)
                   seed:int=0, # the buffer's seed (expert i: seed * 10^4 + i)
                   folder:str|Path=None, # store (and resume) the buffer here, one file per expert; None: keep it in memory
-                  device=None, # where to train
+                  device:str|torch.device=None, # where to train
                   progress:bool=False, # print a line per expert
                  )->Experts:
     "The expert buffer: `n` trajectories of `epochs` epochs, trained (or, in `folder`, resumed and checked) on `train`."
@@ -290,7 +292,7 @@ def unroll_memory(spec:dict, # the student's spec
                   shape:tuple, # one image, C x H x W
                   batch_syn:int, # images per student step
                   syn_steps:int, # student steps N
-                  device=None, # where to measure (the run's device)
+                  device:str|torch.device=None, # where to measure (the run's device)
                  )->int: # projected bytes of the unrolled graph
     "The memory TM's unrolled student holds at its peak, projected from one student step measured on 2 and 4 images."
     with kept_rng():
