@@ -19,7 +19,7 @@ from .checks import check_writable
 from .condense import condense, _spec_from_settings, _as_train_test
 from .evaluate import evaluate_protocol, random_subset
 from .figures import validation_split
-from .tm import ZCA, Whitened
+from .tm import ZCA, whiten
 
 # %% auto #0
 __all__ = ['main', 'condense_and_compare', 'save_synset']
@@ -59,7 +59,7 @@ def condense_and_compare(dataset:str='digits', # dataset name
         ev = dict(**eval_settings(s), spec=spec, device=syn.images.device, seed=seed)
         if ev['lr'] == 'learned': ev['lr'] = s['syn_lr']   # TM: the step size it learned with the set
         white = ZCA().fit(train.images) if s.get('zca') else None   # TM in ZCA space: its set, the random images and the test set whitened
-        ev_test = test if white is None else Whitened(white(test.images), test.labels, test.num_classes)
+        ev_test = test if white is None else whiten(test, white)
         acc_syn = evaluate(x if white is None else white(x), y, ev_test, **ev)
         acc_rand = evaluate_random(train, ev_test, ipc, transform=white, **ev)
         acc_syn.protocol = acc_rand.protocol = protocol if protocol != 'own' else method_of(method).protocol

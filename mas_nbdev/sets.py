@@ -47,7 +47,7 @@ def ars(syn_aug:float, # test accuracy (%) of the set, trained with augmentation
     return _to_unit((gamma * (syn_aug - rand_aug) + (1 - gamma) * (syn_plain - rand_plain)) / 100)
 
 # %% ../nbs/15_sets.ipynb #d4a39d13
-from .tm import ZCA, Whitened
+from .tm import ZCA, whiten
 
 # %% ../nbs/15_sets.ipynb #67b37b12
 def infer_space(x:Tensor, # stored images N x C x H x W, float
@@ -258,7 +258,7 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
     if s.get('zca'):
         w = ZCA().fit(train.images)
         x, xr, xf = w(x), w(xr), w(xf)
-        test, val = Whitened(w(test.images), test.labels, test.num_classes), Whitened(w(val.images), val.labels, val.num_classes)
+        test, val = whiten(test, w), whiten(val, w)
     ev = lambda a, b, **o: evaluate_protocol(a, b, test, p, val=val, spec=_spec_from_settings(train, PRESETS.get(name, PRESETS['custom'])),
                                              device=device, seed=seed, **{**kw, **o})
     out = dict(synset=syn, protocol=protocol if protocol != 'own' else f"own ({method}: {p}{', learned lr' if p != protocol and s.get('syn_lr') else ''})",

@@ -19,9 +19,9 @@ from .pretrain import sweep_temps
 from .baselines import SetSGD, _record
 
 # %% auto #0
-__all__ = ['EXPERT_SETTINGS', 'TM_HOOKS', 'ZCA', 'Whitened', 'method_space', 'flat_params', 'unflatten', 'check_unrollable',
-           'train_expert', 'Experts', 'train_experts', 'student_end', 'trajectory_loss', 'next_expert', 'tm_iteration',
-           'unroll_memory', 'tm_run_iteration']
+__all__ = ['EXPERT_SETTINGS', 'TM_HOOKS', 'ZCA', 'Whitened', 'whiten', 'method_space', 'flat_params', 'unflatten',
+           'check_unrollable', 'train_expert', 'Experts', 'train_experts', 'student_end', 'trajectory_loss',
+           'next_expert', 'student_net', 'student_aug', 'tm_iteration', 'unroll_memory', 'tm_run_iteration']
 
 # %% ../nbs/08a_tm.ipynb #a8abfbfd
 class ZCA:
@@ -65,6 +65,12 @@ class Whitened:
     @property
     def std(self)->tuple: return (1.,) * self.images.shape[1]
     def to(self, device): return self if self.images.device == torch.device(device) else Whitened(self.images.to(device), self.labels.to(device), self.num_classes)
+
+def whiten(data:ImageData, # a test or validation set, pixels in [0, 1]
+           zca:ZCA, # the fitted whitening
+          )->Whitened:
+    "`data` in ZCA space, as `evaluate` takes an evaluation set (the test set of a whitened run, its validation split)."
+    return Whitened(zca(data.images), data.labels, data.num_classes)
 
 def method_space(data:ImageData, # real images, pixels in [0, 1]
                  zca:ZCA=None, # the fitted whitening, or None for mean/std normalisation
@@ -254,6 +260,18 @@ def next_expert(state:dict, # {'order': [...], 'pos': int}: the shuffled experts
     state['pos'] += 1
     return state['order'][state['pos'] - 1]
 
+def student_net(spec:dict, # the experts' spec
+                device='cpu', # where the student runs
+               )->nn.Module:
+    "The student's architecture: only its shapes are used, its weights come from the expert (built without touching the global RNG)."
+    with kept_rng(): return make_net(spec, device)
+
+def student_aug(strategy:str, # DSA ops
+                channels:int, # image channels
+               )->DSA:
+    "The student's augmentation: one DSA op per step, per-sample parameters, in TM's space (no further normalisation)."
+    return DSA(strategy, (0.,) * channels, (1.,) * channels, per_sample=True, single=True)
+
 def tm_iteration(images:Tensor, # K*ipc stored images in TM's space (a leaf that requires grad)
                  labels:Tensor, # their labels
                  img_opt:torch.optim.Optimizer, # SGD(lr_img, momentum 0.5) over [images]
@@ -261,19 +279,18 @@ def tm_iteration(images:Tensor, # K*ipc stored images in TM's space (a leaf that
                  lr_opt:torch.optim.Optimizer, # SGD(lr_lr, momentum 0.5) over [syn_lr]
                  experts:Experts, # the buffer
                  cursor:dict, # next_expert's state
-                 spec:dict, # the student's spec (the experts')
+                 spec:dict|nn.Module, # the student's spec (the experts'), or its architecture built once (`student_net`)
                  syn_steps:int, expert_epochs:int, max_start_epoch:int, # N, M and T+
                  batch_syn:int=None, # images per student step (None: all)
-                 strategy:str='color_crop_cutout_flip_scale_rotate', # DSA ops, one per student step
+                 strategy:str|DSA='color_crop_cutout_flip_scale_rotate', # DSA ops, one per student step, or that DSA built once (`student_aug`)
                  generator:torch.Generator=None, # CPU generator of every draw
                 )->float: # the trajectory loss
     "One TM iteration: an expert segment, the student unrolled on the synthetic set, one step of the images and of alpha."
     i = next_expert(cursor, len(experts), generator)
     t = int(torch.randint(max_start_epoch, (1,), generator=generator))
-    start, target = experts.segment(i, t, expert_epochs)
-    c = images.shape[1]
-    with kept_rng(): net = make_net(spec, images.device)   # the architecture only: its weights come from the expert
-    aug = DSA(strategy, (0.,) * c, (1.,) * c, per_sample=True, single=True)
+    start, target = (v.to(images.device) for v in experts.segment(i, t, expert_epochs))   # on the images' device once
+    net = spec if isinstance(spec, nn.Module) else student_net(spec, images.device)
+    aug = strategy if isinstance(strategy, DSA) else student_aug(strategy, images.shape[1])
     loss = trajectory_loss(student_end(net, start, images, labels, syn_lr, syn_steps, batch_syn, aug, generator), start, target)
     img_opt.zero_grad(); lr_opt.zero_grad(); loss.backward(); img_opt.step(); lr_opt.step()
     return float(loss.detach())
@@ -340,6 +357,7 @@ def _tm_start(st:dict, s:dict):
     dev, zca = st['syn'].images.device, st['setup']['zca']
     st['syn_lr'] = torch.tensor(float(s['lr_teacher']), device=dev).requires_grad_()
     st['lr_opt'], st['cursor'] = SetSGD(st['syn_lr'], s['lr_lr'], 0.5), dict(order=[], pos=0)
+    st['student'] = student_net(st['spec'], dev), student_aug(s['strategy'], st['syn'].images.shape[1])   # built once, used every iteration
     if zca is not None: st['to_pixels'] = zca.inverse
 
 def _tm_state(st:dict)->dict:
@@ -350,10 +368,11 @@ def _tm_restore(st:dict, d:dict):
     st['lr_opt'].load_state_dict({'buf': d['lr_buf']}); st['cursor'].update(order=list(d['order']), pos=d['pos'])
 
 def _tm_evaluation(st:dict, x:Tensor, test:ImageData)->tuple:
-    "(training images, test set, learning rate) of an evaluation during the run: alpha, in the run's space."
+    "(training images, test set, learning rate) of an evaluation during the run: alpha, in the run's space (the test set whitened once)."
     zca, lr = st['setup']['zca'], float(st['syn_lr'].detach())
     if zca is None: return to_pixel_units(x, 'normalized', st['syn'].mean, st['syn'].std), test, lr
-    return x, Whitened(zca(test.images), test.labels, test.num_classes), lr
+    if 'white_test' not in st: st['white_test'] = whiten(test, zca)
+    return x, st['white_test'], lr
 
 def _tm_finish(syn, st:dict):
     "The finished set in pixel units (a ZCA set un-whitened), with the learned alpha."
@@ -369,8 +388,8 @@ def tm_run_iteration(it:int, # iterations done so far
     "One TM iteration in the runner: `tm_iteration` on the run's state; the record adds the current alpha."
     syn = st['syn']
     rec = _record(it, st, part, lambda: tm_iteration(syn.images, syn.labels, st['img_opt'], st['syn_lr'], st['lr_opt'], st['setup']['experts'],
-                                                    st['cursor'], st['spec'], s['syn_steps'], s['expert_epochs'], s['max_start_epoch'],
-                                                    s['batch_syn'], s['strategy'], st['gens'][0]))
+                                                    st['cursor'], st['student'][0], s['syn_steps'], s['expert_epochs'], s['max_start_epoch'],
+                                                    s['batch_syn'], st['student'][1], st['gens'][0]))
     return {**rec, 'syn_lr': float(st['syn_lr'].detach())}
 
 TM_HOOKS = dict(setup=_tm_setup, init=_tm_init, start=_tm_start, state=_tm_state, restore=_tm_restore, evaluation=_tm_evaluation, finish=_tm_finish)
