@@ -17,9 +17,11 @@ from .pretrain import atomic_write
 
 # %% auto #0
 __all__ = ['DIGITS_CHECKPOINTS', 'DIGITS_ABLATIONS', 'CIFAR_CHECKPOINTS', 'LR_GRID', 'PAPER_SPEEDUP', 'STYLE', 'REPO_RAW',
-           'load_results', 'run_experiment', 'validation_split', 'lr_grid', 'grid_scores', 'chosen_lr', 'grid_table',
-           'curve', 'cost_to_reach', 'speedup_table', 'accuracy_table', 'paper_table', 'plot_curves', 'figure3',
-           'figure4', 'summary_table', 'figures_dir', 'committed_results', 'work_dir']
+           'TABLE_ROWS', 'TABLE_GRIDS', 'TABLE_FRACTIONS', 'PAPER_ROWS', 'load_results', 'run_experiment',
+           'validation_split', 'lr_grid', 'grid_scores', 'chosen_lr', 'grid_table', 'curve', 'cost_to_reach',
+           'speedup_table', 'accuracy_table', 'paper_table', 'plot_curves', 'figure3', 'figure4', 'summary_table',
+           'figures_dir', 'committed_results', 'table_lr_img', 'table_scores', 'table_experiment', 'results_table',
+           'table_ranking', 'work_dir']
 
 # %% ../nbs/16_figures.ipynb #ee3286d0
 DIGITS_CHECKPOINTS = {'idc': [1, 2, 5, 10, 20, 50], 'mas': [1, 2, 5, 10, 20]}   # MAS to 20 its: its 10 (5x fewer) and 20 (2.5x fewer)
@@ -62,8 +64,8 @@ def _condense_job(job:dict)->dict:
                 eval_epochs=syn.settings['eval_epochs'], eval_repeats=job['eval_repeats'], lr_img=syn.settings['lr_img'],
                 history=syn.history, wall_seconds=time.perf_counter() - t0)
 
-def _run_jobs(results, section:str, jobs:list, workers:int, verbose:bool)->dict:
-    "Run the jobs (key, settings, job) that `results[section]` lacks, longest first, `workers` at a time; save each as it finishes."
+def _run_jobs(results, section:str, jobs:list, workers:int, verbose:bool, fn:str='_condense_job')->dict:
+    "Run the jobs (key, settings, job) that `results[section]` lacks, longest first, `workers` at a time, each by the function of this module named `fn`; save each as it finishes."
     res = load_results(results); done = res.setdefault(section, {})
     todo = []
     for key, want, job in jobs:
@@ -75,20 +77,21 @@ def _run_jobs(results, section:str, jobs:list, workers:int, verbose:bool)->dict:
                 + '; '.join(f"{k}={have.get(k)!r} there but {want.get(k)!r} now" for k in diff)
                 + "). Use another results file, or delete that run from it to redo it.")
         else: todo.append((key, want, job))
-    todo.sort(key=lambda t: (t[2]['seed'], -max(t[2]['checkpoints'])))   # seed by seed (a run cut short has whole seeds), longest first
+    todo.sort(key=lambda t: (t[2]['seed'], -max(t[2].get('checkpoints') or [0])))   # seed by seed (a run cut short has whole seeds), longest first
     def finish(key, want, rec):
         done[key] = dict(rec, settings=want); _write_json(res, results)
-        if verbose:
+        if verbose and 'history' in rec:
             last = [h for h in rec['history'] if 'acc' in h][-1]
             print(f"{section} {key}: {last['acc']:.1f}% after {last['iteration']} iterations ({rec['wall_seconds']:.0f} s)", flush=True)
+        elif verbose: print(f"{section} {key}: {rec['common']['acc']:.1f}% under 'common' ({rec['wall_seconds']:.0f} s)", flush=True)
     if workers <= 1 or len(todo) <= 1:
-        for key, want, job in todo: finish(key, want, _condense_job(job))
+        for key, want, job in todo: finish(key, want, globals()[fn](job))
         return res
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
     from mas_nbdev import figures   # the library's function: a worker imports it by name (one defined in a notebook it could not)
     with ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context('spawn')) as ex:
-        futures = {ex.submit(figures._condense_job, dict(job, threads=job.get('threads') or 1)): (key, want) for key, want, job in todo}
+        futures = {ex.submit(getattr(figures, fn), dict(job, threads=job.get('threads') or 1)): (key, want) for key, want, job in todo}
         for f in as_completed(futures): finish(*futures[f], f.result())
     return res
 
@@ -208,16 +211,17 @@ def grid_table(res:dict, dataset:str, ipcs=(1, 2), methods=('idc', 'mas'))->str:
     return '\n'.join(lines)
 
 # %% ../nbs/16_figures.ipynb #7a46efe5
-def _curves(res:dict, dataset:str, ipc:int, methods)->dict:
-    "method -> curve, for the methods the results hold (in the order given)."
-    have = {(r['dataset'], r['ipc'], r['method']) for r in res['runs'].values()}
-    return {m: curve(res, dataset, ipc, m) for m in methods if (dataset, ipc, m) in have}
+def _curves(res:dict, dataset:str, ipc:int, methods, by:str='method')->dict:
+    "method (or table row, `by='row'`) -> curve, for those the results hold (in the order given)."
+    have = {(r['dataset'], r['ipc'], r.get(by)) for r in res['runs'].values()}
+    return {m: curve(res, dataset, ipc, m, by) for m in methods if (dataset, ipc, m) in have}
 
 def curve(res:dict, # results from run_experiment / load_results
           dataset:str, ipc:int, method:str,
-         )->dict: # arrays: iterations, acc, acc_std, seconds, flops (cumulative, pool included), seeds
+          by:str='method', # what `method` names: 'method', or 'row' (a row of table_experiment's results, e.g. 'mas_5x')
+         )->dict: # arrays: iterations, acc, acc_std, seconds, flops (cumulative, setup included); setup_seconds, setup_flops; seeds
     "Accuracy (mean and population std over seeds) and cumulative cost at each checkpoint of one method."
-    runs = [r for r in res['runs'].values() if (r['dataset'], r['ipc'], r['method']) == (dataset, ipc, method)]
+    runs = [r for r in res['runs'].values() if (r['dataset'], r['ipc'], r.get(by)) == (dataset, ipc, method)]
     if not runs: raise KeyError(f"no runs for {dataset} ipc {ipc} method {method} in the results.")
     its = runs[0]['checkpoints']
     if any(r['checkpoints'] != its for r in runs):
@@ -230,7 +234,8 @@ def curve(res:dict, # results from run_experiment / load_results
         acc.append([h[i]['acc'] for i in its]); secs.append([cum_s[i - 1] for i in its]); flops.append([cum_f[i - 1] for i in its])
     acc = np.array(acc)
     return dict(iterations=np.array(its), acc=acc.mean(0), acc_std=acc.std(0), seconds=np.mean(secs, 0),
-                flops=np.mean(flops, 0), seeds=len(runs))
+                flops=np.mean(flops, 0), seeds=len(runs), setup_seconds=float(np.mean([r['pool_seconds'] for r in runs])),
+                setup_flops=float(np.mean([r['pool_flops'] for r in runs])))
 
 # %% ../nbs/16_figures.ipynb #ea79d031
 def cost_to_reach(c:dict, # a curve
@@ -304,24 +309,32 @@ def paper_table()->str:
 
 # %% ../nbs/16_figures.ipynb #49569c8b
 STYLE = {'idc': ('IDC (fresh random networks)', 'tab:blue', 'o'), 'mas': ('MAS (early-stage + perturbation)', 'tab:red', 's'),
-         'early': ('early-stage only', 'tab:orange', '^'), 'perturb': ('perturbation only', 'tab:green', 'v')}
+         'early': ('early-stage only', 'tab:orange', '^'), 'perturb': ('perturbation only', 'tab:green', 'v'),
+         # the rows of the table (table_experiment)
+         'mas_5x': ('MAS, 5x fewer iterations', 'tab:red', 's'), 'mas_10x': ('MAS, 10x fewer iterations', 'darkred', 'D'),
+         'dc': ('DC', 'tab:gray', 'x'), 'dsa': ('DSA', 'tab:green', 'v'), 'dm': ('DM', 'tab:purple', 'P'),
+         'tm': ('TM (MTT)', 'tab:brown', '*'), 'cafe': ('CAFE', 'tab:olive', 'h')}
 
 def plot_curves(res:dict, dataset:str, ipc:int,
                 x:str='iterations', # 'iterations', 'seconds' or 'flops'
                 ax:matplotlib.axes.Axes=None, # where to draw (default: a new figure)
                 methods:tuple=('idc', 'mas', 'early', 'perturb'), # methods to draw (those present in the results)
+                by:str='method', # 'row': `methods` are rows of table_experiment's results
                ):
-    "Test accuracy (mean and one std over seeds) against cumulative cost, one line per method."
+    "Test accuracy (mean and one std over seeds) against cumulative cost, one line per method; a setup cost (MAS's pool, TM's experts) is marked by a dotted start."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(5, 3.6))
-    for m, c in _curves(res, dataset, ipc, methods).items():
+    for m, c in _curves(res, dataset, ipc, methods, by).items():
         label, color, marker = STYLE[m]
-        xs = c[x] / (1e9 if x == 'flops' else 1)
+        xs, unit = c[x] / (1e9 if x == 'flops' else 1), 1e9 if x == 'flops' else 1
+        setup = c.get(f'setup_{x}', 0) / unit if x != 'iterations' else 0
+        if setup > 0:   # where the run's cost starts: the setup alone, joined to its first checkpoint
+            ax.plot([setup, xs[0]], [c['acc'][0]] * 2, ls=':', color=color, marker='|', ms=9, lw=1)
         ax.plot(xs, c['acc'], marker=marker, color=color, label=f"{label}, {c['seeds']} seed{'s' * (c['seeds'] != 1)}", ms=4)
         ax.fill_between(xs, c['acc'] - c['acc_std'], c['acc'] + c['acc_std'], color=color, alpha=0.15)
     ax.set_xscale('log')
-    ax.set_xlabel({'iterations': 'outer iterations', 'seconds': 'condensation time (s, pool included)',
-                   'flops': 'condensation GFLOPs (pool included)'}[x])
+    ax.set_xlabel({'iterations': 'outer iterations', 'seconds': 'condensation time (s, setup included; | = setup alone)',
+                   'flops': 'condensation GFLOPs (setup included; | = setup alone)'}[x])
     ax.set_ylabel('test accuracy (%)'); ax.grid(alpha=0.3, which='both')
     ax.set_title(f"{dataset}, {ipc} image(s) per class", fontsize=10)
     return ax
@@ -330,11 +343,13 @@ def figure3(res:dict, # results from run_experiment / load_results
             dataset:str, # dataset name
             ipcs:tuple=(1, 2), # one panel per ipc
             path:str|Path=None, # save the figure there (folders created) when given
+            methods:tuple=('idc', 'mas', 'early', 'perturb'), # methods (or rows, `by='row'`) to draw
+            by:str='method', # 'row': table_experiment's results
            ):
     "Figure 3: accuracy against outer iterations, one panel per ipc; saved to `path` when given."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, len(ipcs), figsize=(5.2 * len(ipcs), 3.8), squeeze=False)
-    for ax, ipc in zip(axs[0], ipcs): plot_curves(res, dataset, ipc, 'iterations', ax)
+    for ax, ipc in zip(axs[0], ipcs): plot_curves(res, dataset, ipc, 'iterations', ax, methods, by)
     axs[0, 0].legend(fontsize=7, loc='lower right'); fig.suptitle('Figure 3: accuracy against outer iterations'); fig.tight_layout()
     if path: atomic_write(path, lambda f: fig.savefig(f, dpi=120, format=Path(path).suffix[1:] or 'png'))
     return fig
@@ -343,12 +358,14 @@ def figure4(res:dict, # results from run_experiment / load_results
             dataset:str, # dataset name
             ipcs:tuple=(1, 2), # one panel per ipc
             path:str|Path=None, # save the figure there (folders created) when given
+            methods:tuple=('idc', 'mas', 'early', 'perturb'), # methods (or rows, `by='row'`) to draw
+            by:str='method', # 'row': table_experiment's results
            ):
     "Figure 4: accuracy against time (top) and FLOPs (bottom), one column per ipc; saved to `path` when given."
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(2, len(ipcs), figsize=(5.2 * len(ipcs), 7.2), squeeze=False)
     for j, ipc in enumerate(ipcs):
-        plot_curves(res, dataset, ipc, 'seconds', axs[0, j]); plot_curves(res, dataset, ipc, 'flops', axs[1, j])
+        plot_curves(res, dataset, ipc, 'seconds', axs[0, j], methods, by); plot_curves(res, dataset, ipc, 'flops', axs[1, j], methods, by)
     axs[0, 0].legend(fontsize=7, loc='lower right'); fig.suptitle('Figure 4: accuracy against training time and FLOPs'); fig.tight_layout()
     if path: atomic_write(path, lambda f: fig.savefig(f, dpi=120, format=Path(path).suffix[1:] or 'png'))
     return fig
@@ -397,6 +414,201 @@ def committed_results(name:str, # a file of the repository's nbs/figures, e.g. '
         raise FileNotFoundError(f"{name!r} is not in a checkout of the repository and could not be downloaded from {url} ({e}); "
                                 "run inside a clone of the repository, or check the name and the network.") from None
     return atomic_write(dst, lambda f: f.write(data))   # a new file renamed into place: a planted link is replaced
+
+# %% ../nbs/16_figures.ipynb #c4c5aa42
+TABLE_ROWS = {   # row of the table -> (method, how many times fewer outer iterations than IDC's; None: the method's own budget)
+    'idc': ('idc', None), 'mas_5x': ('mas', 5), 'mas_10x': ('mas', 10),
+    'dc': ('dc', None), 'dsa': ('dsa', None), 'dm': ('dm', None), 'tm': ('tm', None), 'cafe': ('cafe', None)}
+TABLE_GRIDS = ('digits_results.json', 'baselines_grid.json', 'tm_grid.json')   # the committed lr_img grids (validation accuracy) of the digits
+TABLE_FRACTIONS = (0.2, 0.5, 1.0)   # own-protocol accuracy after these fractions of a run (Figure 3); the last is the run's set
+
+def table_lr_img(dataset:str, ipc:int, method:str,
+                 grids=TABLE_GRIDS, # results files with a 'grid' section (lr_grid): names in nbs/figures, or paths
+                )->tuple: # (the lr_img chosen on validation, the grid file it comes from)
+    "The image learning rate `lr_grid` chose for a method on a validation split, from the first grid file that has it."
+    for g in grids:
+        p = Path(g) if Path(g).exists() else committed_results(g)
+        try: return chosen_lr(load_results(p), dataset, ipc, method), Path(g).name
+        except KeyError: continue
+    raise KeyError(f"no validation grid for {dataset} ipc {ipc} method {method} in {list(grids)}; run lr_grid for it, or pass lr_img=.")
+
+def _table_checkpoints(its:int)->list: return sorted({max(1, round(f * its)) for f in TABLE_FRACTIONS})
+
+def _common_eval(x, y, test, val, s, spec, job, **o)->dict:
+    "Test accuracy of (x, y) under 'common', its lr chosen on `val` (never on test); with `o`, a variant of the protocol."
+    from mas_nbdev.evaluate import evaluate_protocol
+    from mas_nbdev.presets import eval_settings
+    kw = {**eval_settings(s, 'common'), 'epochs': job['eval_epochs'], 'repeats': job['eval_repeats'], **o}
+    r = evaluate_protocol(x, y, test, 'common', val=val, lr_grid=tuple(job['lr_grid']), spec=spec, device=job['device'], seed=job['seed'], **kw)
+    return dict(acc=r.mean, acc_std=r.std, accs=r.accs, lr=r.lr, epochs=kw['epochs'])
+
+_PLAIN = dict(strategy='', cutmix_p=0.0)   # the ARS's evaluations without augmentation
+
+def _table_job(job:dict)->dict:
+    "One condensation of a table row, its set evaluated under its own protocol (during the run) and under 'common' with and without augmentation."
+    from mas_nbdev.condense import _spec_from_settings
+    from mas_nbdev.methods import method_of
+    from mas_nbdev.presets import eval_settings
+    if job.get('threads'): torch.set_num_threads(job['threads'])
+    train, test = get_dataset(job['name']) if isinstance(job['data'], str) else job['data']
+    extra = dict(job['overrides'], eval_epochs=job['eval_epochs'])
+    if job.get('experts') is not None: extra['experts'] = job['experts']
+    t0 = time.perf_counter()
+    syn = condense((train, test), job['ipc'], job['method'], iterations=max(job['checkpoints']), seed=job['seed'], eval_at=job['checkpoints'],
+                   progress=False, eval_repeats=job['eval_repeats'], device=job['device'], **extra)
+    t1, s, hist = time.perf_counter(), syn.settings, syn.history
+    own = method_of(job['method']).protocol
+    x, y = syn.decode()   # pixel units (a TM set in ZCA space comes back un-whitened): 'common' trains every set alike, without ZCA
+    spec, val = _spec_from_settings(train, s), validation_split(train)[1]
+    common, plain = _common_eval(x, y, test, val, s, spec, job), _common_eval(x, y, test, val, s, spec, job, **_PLAIN)
+    return dict(dataset=job['name'], ipc=job['ipc'], row=job['row'], method=job['method'], seed=job['seed'], checkpoints=job['checkpoints'],
+                lr_img=s['lr_img'], syn_lr=s.get('syn_lr'), eval_epochs=job['eval_epochs'], eval_repeats=job['eval_repeats'],
+                seconds=float(sum(h['seconds'] for h in hist)), flops=float(sum(float(h['flops']) for h in hist)),
+                pool_seconds=s['pool_seconds'], pool_flops=s['pool_flops'], history=hist,
+                own=dict(protocol=own, acc=hist[-1]['acc'], acc_std=hist[-1]['acc_std'], lr=s.get('syn_lr') or eval_settings(s)['lr']),
+                common=common, common_plain=plain, eval_seconds=time.perf_counter() - t1, wall_seconds=time.perf_counter() - t0)
+
+def _reference_job(job:dict)->dict:
+    "Random real images (ipc per class, drawn with the seed) or the whole training set, under 'common' (and, random, without augmentation)."
+    from mas_nbdev.condense import _spec_from_settings
+    from mas_nbdev.evaluate import random_subset
+    if job.get('threads'): torch.set_num_threads(job['threads'])
+    train, test = get_dataset(job['name']) if isinstance(job['data'], str) else job['data']
+    s = condense_settings(job['name'], 1, 'dsa', **job['net'])   # 'common' reads only the dataset's evaluation settings and the network
+    spec, val, t0 = _spec_from_settings(train, s), validation_split(train)[1], time.perf_counter()
+    if job['ipc'] is None:   # the whole training set: DD-Ranking's Acc(real)
+        rec = dict(common=_common_eval(train.images, train.labels, test, val, s, spec, job))
+    else:
+        sub = random_subset(train, job['ipc'], job['seed'])
+        rec = dict(common=_common_eval(sub.images, sub.labels, test, val, s, spec, job), common_plain=_common_eval(sub.images, sub.labels, test, val, s, spec, job, **_PLAIN))
+    return dict(rec, dataset=job['name'], ipc=job['ipc'], seed=job['seed'], wall_seconds=time.perf_counter() - t0)
+
+def _ref_key(dataset, ipc, seed): return f"{dataset}/full" if ipc is None else f"{dataset}/ipc{ipc}/random/seed{seed}"
+
+def table_scores(res:dict, # results of table_experiment
+                 key:str, # a run's key in res['runs']
+                )->dict: # lrs, ars, and the accuracies they came from
+    "DD-Ranking's LRS and ARS of one run, from its 'common' evaluations and the cached ones of random images (same seed) and the full set."
+    from mas_nbdev.sets import lrs, ars
+    r = res['runs'][key]; ref = res.get('reference', {})
+    rand, full = ref.get(_ref_key(r['dataset'], r['ipc'], r['seed'])), ref.get(_ref_key(r['dataset'], None, 0))
+    if rand is None or full is None: raise KeyError(f"{key}: the results lack the reference evaluations (random images of seed {r['seed']}, or the full set); rerun table_experiment.")
+    syn, plain = r['common']['acc'], r['common_plain']['acc']
+    return dict(lrs=lrs(full['common']['acc'], syn, syn, rand['common']['acc']),
+                ars=ars(syn, rand['common']['acc'], plain, rand['common_plain']['acc']),
+                full=full['common']['acc'], random=rand['common']['acc'], random_plain=rand['common_plain']['acc'])
+
+def table_experiment(results:str|Path, # path of the JSON results file (created with its folders, or extended)
+                     dataset:str='digits', # dataset name
+                     ipcs:tuple=(1, 2), # stored images per class
+                     rows:tuple=tuple(TABLE_ROWS), # rows of the table: keys of TABLE_ROWS
+                     seeds:tuple=(0, 1, 2, 3, 4), # one condensation per (ipc, row, seed)
+                     eval_epochs:int=300, # epochs of every evaluation of a set or of random images
+                     eval_repeats:int=1, # networks per evaluation
+                     full_epochs:int=30, # epochs of the full-training-set evaluation (one per dataset)
+                     lr_grid:tuple=(0.001, 0.005, 0.01, 0.05, 0.1), # the learning rates 'common' chooses from on validation
+                     lr_img:str|dict='grid', # 'grid': each method's choice in `grids`; None: the presets'; or a dict method -> value
+                     grids:tuple=TABLE_GRIDS, # results files holding the lr_img grids
+                     experts:str|Path=None, # TM's expert buffer folder, shared by its runs (default: runs/experts/<dataset> beside the results)
+                     workers:int=1, # runs at a time, each in its own process with one torch thread
+                     device:str='cpu', # where to train
+                     verbose:bool=True, # print a line per finished run
+                     **overrides
+                    )->dict: # the results, as saved, each run with its LRS and ARS
+    "The paper's table on `dataset`: every row x ipc x seed condensed, evaluated under its own protocol and under 'common', scored by LRS/ARS; resumable."
+    bad = [r for r in rows if r not in TABLE_ROWS]
+    if bad: raise ValueError(f"unknown table row(s) {bad}; choose from {list(TABLE_ROWS)}.")
+    iterations, net = overrides.pop('iterations', None), {k: overrides[k] for k in ('arch', 'width', 'depth', 'norm') if k in overrides}
+    experts = Path(experts) if experts is not None else Path(results).parent/'runs'/'experts'/dataset
+    base = dict(data=dataset, name=dataset, net=net, eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), device=device)
+    ref_want = dict(protocol='common', eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), **net)
+    refs = [(_ref_key(dataset, None, 0), dict(ref_want, eval_epochs=full_epochs), dict(base, ipc=None, seed=0, eval_epochs=full_epochs))]
+    refs += [(_ref_key(dataset, i, sd), dict(ref_want, ipc=i, seed=sd), dict(base, ipc=i, seed=sd)) for i in ipcs for sd in seeds]
+    res, jobs, chosen = load_results(results), [], {}
+    for i in ipcs:
+        for row in rows:
+            method, fewer = TABLE_ROWS[row]
+            kw = settings_for(method, overrides)
+            if lr_img == 'grid':
+                lr, grid = table_lr_img(dataset, i, method, grids)
+                kw['lr_img'] = lr; chosen[f"{dataset}/ipc{i}/{method}"] = dict(lr_img=lr, grid=grid)
+            elif isinstance(lr_img, dict) and method in lr_img: kw['lr_img'] = lr_img[method]
+            its = iterations or condense_settings(dataset, i, 'idc' if fewer else method)['iterations']   # MAS's rows: IDC's budget, divided
+            if fewer: its = max(1, its // fewer)
+            ck = _table_checkpoints(its)
+            for seed in seeds:
+                want = dict(_run_settings(dataset, i, method, ck, seed, eval_epochs, eval_repeats, kw), row=row, common_lr_grid=list(lr_grid))
+                jobs.append((f"{dataset}/ipc{i}/{row}/seed{seed}", want, dict(base, ipc=i, row=row, method=method, seed=seed, checkpoints=ck, overrides=kw,
+                                                                            experts=experts if method == 'tm' else None)))
+    if any(j['method'] == 'tm' for _, _, j in jobs): experts.mkdir(parents=True, exist_ok=True)
+    _run_jobs(results, 'reference', refs, workers, verbose, '_reference_job')
+    if 'tm' in rows and workers > 1:   # the buffer first, by one run, so that parallel TM runs read it instead of each training it
+        first = [j for j in jobs if j[2]['method'] == 'tm'][:1]
+        _run_jobs(results, 'runs', first, 1, verbose, '_table_job')
+    res = _run_jobs(results, 'runs', jobs, workers, verbose, '_table_job')
+    res.setdefault('lr_img', {}).update(chosen)
+    for k in res['runs']:
+        if res['runs'][k]['dataset'] == dataset: res['runs'][k].update(table_scores(res, k))
+    _write_json(res, results)
+    return res
+
+# %% ../nbs/16_figures.ipynb #fe074e16
+PAPER_ROWS = {   # table row -> the paper's row (CIFAR-10, CIFAR-100): accuracy % (RTX-2080 GPU hours) at ipc 1 / 10 / 50; '-' not published
+    'full': (('88.1', '88.1', '88.1'), ('56.2', '56.2', '56.2')),
+    'idc': (('50.6 (21.7 h)', '67.5 (22.2 h)', '74.5 (29.4 h)'), ('25.1 (125 h)', '45.1 (127 h)', '-')),
+    'mas_5x': (('49.2 (4.44 h)', '67.1 (4.45 h)', '73.8 (6.11 h)'), ('29.8 (25.1 h)', '45.6 (25.6 h)', '52.6 (42.0 h)')),
+    'mas_10x': (('48.5 (2.22 h)', '66.5 (2.23 h)', '73.1 (3.05 h)'), ('29.4 (12.5 h)', '45.2 (12.8 h)', '52.2 (21.0 h)')),
+    'dc': (('-',) * 3, ('-',) * 3), 'dsa': (('28.2', '52.1', '60.6'), ('-',) * 3),
+    'dm': (('26.0 (0.25 h)', '48.9 (0.26 h)', '63.0 (0.31 h)'), ('-',) * 3),
+    'tm': (('46.3', '65.3', '71.6'), ('-',) * 3), 'cafe': (('-',) * 3, ('-',) * 3)}
+
+def _paper_acc(row:str, ipc:int=1)->float|None:
+    "The paper's CIFAR-10 accuracy of a row at ipc 1, 10 or 50 (None where it publishes none)."
+    v = PAPER_ROWS[row][0][(1, 10, 50).index(ipc)]
+    return None if v == '-' else float(v.split()[0])
+
+def _mean_pm(vals)->str: return _pm(float(np.mean(vals)), float(np.std(vals)), len(vals))
+
+def results_table(res:dict, # results of table_experiment
+                  dataset:str='digits', ipc:int=1,
+                  rows:tuple=tuple(TABLE_ROWS), # rows to show (those the results hold)
+                 )->str: # a title line and a markdown table
+    "The regenerated table at one ipc beside the published CIFAR-10 one: accuracy under each protocol, cost, setup, LRS and ARS (mean ± std over seeds)."
+    runs = [r for r in res['runs'].values() if r['dataset'] == dataset and r['ipc'] == ipc]
+    if not runs: raise KeyError(f"no table runs for {dataset} ipc {ipc} in the results.")
+    full = res['reference'][_ref_key(dataset, None, 0)]['common']
+    lines = [f"{dataset}, ipc {ipc}: test accuracy (%) and cost of condensation, mean ± std over seeds; full training set under 'common': "
+             f"{full['acc']:.1f}% ({full['epochs']} epochs). Published: CIFAR-10, each row under its own protocol, RTX-2080 hours.", '',
+             '| row | published CIFAR-10 ipc 1 (own protocol) | published CIFAR-10 ipc 10 (own protocol) | ours: own protocol (name) | '
+             "ours: 'common' (lr on validation) | random real, 'common' | seeds | condensation s | setup s | condensation GFLOP | setup GFLOP | "
+             "LRS ('common') | ARS ('common') |", '|---' * 13 + '|']
+    for row in rows:
+        rs = [r for r in runs if r['row'] == row]
+        if not rs: continue
+        get = lambda f: [f(r) for r in rs]
+        own = f"{_mean_pm(get(lambda r: r['own']['acc']))} ({rs[0]['own']['protocol']})"
+        lines.append(f"| {row} | {PAPER_ROWS[row][0][0]} | {PAPER_ROWS[row][0][1]} | {own} | {_mean_pm(get(lambda r: r['common']['acc']))} | "
+                     f"{_mean_pm(get(lambda r: r['random']))} | {len(rs)} | {np.mean(get(lambda r: r['seconds'])):.1f} | "
+                     f"{np.mean(get(lambda r: r['pool_seconds'])):.1f} | {np.mean(get(lambda r: r['flops'])) / 1e9:.3g} | "
+                     f"{np.mean(get(lambda r: r['pool_flops'])) / 1e9:.3g} | {_mean_pm(get(lambda r: 100 * r['lrs']))} | {_mean_pm(get(lambda r: 100 * r['ars']))} |")
+    return '\n'.join(lines)
+
+def table_ranking(res:dict, dataset:str='digits', ipc:int=1,
+                  score:str='common', # what orders our rows: 'own', 'common' (accuracy), 'lrs' or 'ars'
+                  paper_ipc:int=1, # the published CIFAR-10 column to compare with
+                 )->dict: # ours, paper (row orders, best first, over the rows both have), tau (Kendall's), swaps (pairs in opposite order)
+    "Our digits ranking of the rows against the paper's CIFAR-10 ranking, over the rows both have."
+    runs = [r for r in res['runs'].values() if r['dataset'] == dataset and r['ipc'] == ipc]
+    val = lambda r: r[score]['acc'] if score in ('own', 'common') else r[score]
+    ours = {row: float(np.mean([val(r) for r in runs if r['row'] == row])) for row in dict.fromkeys(r['row'] for r in runs)}
+    both = [row for row in ours if row in PAPER_ROWS and _paper_acc(row, paper_ipc) is not None]
+    paper = {row: _paper_acc(row, paper_ipc) for row in both}
+    pairs = [(a, b) for i, a in enumerate(both) for b in both[i + 1:]]
+    sign = lambda d: (d > 0) - (d < 0)
+    agree = [sign(ours[a] - ours[b]) * sign(paper[a] - paper[b]) for a, b in pairs]
+    return dict(ours=sorted(both, key=lambda r: -ours[r]), paper=sorted(both, key=lambda r: -paper[r]),
+                tau=float(np.mean(agree)) if pairs else float('nan'),
+                swaps=[(a, b) for (a, b), s in zip(pairs, agree) if s < 0])
 
 # %% ../nbs/16_figures.ipynb #w11fig10
 def work_dir(name:str='mas_nbdev', # folder in your Google Drive (on Colab)
