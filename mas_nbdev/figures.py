@@ -450,12 +450,13 @@ def _table_job(job:dict)->dict:
     from mas_nbdev.methods import method_of
     from mas_nbdev.presets import eval_settings
     if job.get('threads'): torch.set_num_threads(job['threads'])
-    train, test = get_dataset(job['name']) if isinstance(job['data'], str) else job['data']
+    train, test = get_dataset(job['name'], job['root'], job['download'])
     extra = dict(job['overrides'], eval_epochs=job['eval_epochs'])
-    if job.get('experts') is not None: extra['experts'] = job['experts']
+    for k in ('experts', 'checkpoint'):
+        if job.get(k) is not None: extra[k] = job[k]
     t0 = time.perf_counter()
     syn = condense((train, test), job['ipc'], job['method'], iterations=max(job['checkpoints']), seed=job['seed'], eval_at=job['checkpoints'],
-                   progress=False, eval_repeats=job['eval_repeats'], device=job['device'], **extra)
+                   progress=job['progress'], eval_repeats=job['eval_repeats'], device=job['device'], **extra)
     t1, s, hist = time.perf_counter(), syn.settings, syn.history
     own = method_of(job['method']).protocol
     x, y = syn.decode()   # pixel units (a TM set in ZCA space comes back un-whitened): 'common' trains every set alike, without ZCA
@@ -473,7 +474,7 @@ def _reference_job(job:dict)->dict:
     from mas_nbdev.condense import _spec_from_settings
     from mas_nbdev.evaluate import random_subset
     if job.get('threads'): torch.set_num_threads(job['threads'])
-    train, test = get_dataset(job['name']) if isinstance(job['data'], str) else job['data']
+    train, test = get_dataset(job['name'], job['root'], job['download'])
     s = condense_settings(job['name'], 1, 'dsa', **job['net'])   # 'common' reads only the dataset's evaluation settings and the network
     spec, val, t0 = _spec_from_settings(train, s), validation_split(train)[1], time.perf_counter()
     if job['ipc'] is None:   # the whole training set: DD-Ranking's Acc(real)
@@ -509,10 +510,12 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
                      lr_grid:tuple=(0.001, 0.005, 0.01, 0.05, 0.1), # the learning rates 'common' chooses from on validation
                      lr_img:str|dict='grid', # 'grid': each method's choice in `grids`; None: the presets'; or a dict method -> value
                      grids:tuple=TABLE_GRIDS, # results files holding the lr_img grids
-                     experts:str|Path=None, # TM's expert buffer folder, shared by its runs (default: runs/experts/<dataset> beside the results)
+                     experts:str|Path=None, # TM's expert buffers: a folder per ZCA choice in it, shared by its runs (default: runs/experts/<dataset> beside the results)
+                     checkpoint_dir:str|Path=None, # folder for per-run checkpoints, so a killed run resumes where it stopped
                      workers:int=1, # runs at a time, each in its own process with one torch thread
                      device:str='cpu', # where to train
                      verbose:bool=True, # print a line per finished run
+                     progress:bool=False, # a progress bar over each run's outer iterations
                      **overrides
                     )->dict: # the results, as saved, each run with its LRS and ARS
     "The paper's table on `dataset`: every row x ipc x seed condensed, evaluated under its own protocol and under 'common', scored by LRS/ARS; resumable."
@@ -520,7 +523,8 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
     if bad: raise ValueError(f"unknown table row(s) {bad}; choose from {list(TABLE_ROWS)}.")
     iterations, net = overrides.pop('iterations', None), {k: overrides[k] for k in ('arch', 'width', 'depth', 'norm') if k in overrides}
     experts = Path(experts) if experts is not None else Path(results).parent/'runs'/'experts'/dataset
-    base = dict(data=dataset, name=dataset, net=net, eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), device=device)
+    root, download = overrides.get('root', 'data'), overrides.get('download', False)
+    base = dict(name=dataset, net=net, eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), device=device, root=root, download=download)
     ref_want = dict(protocol='common', eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), **net)
     refs = [(_ref_key(dataset, None, 0), dict(ref_want, eval_epochs=full_epochs), dict(base, ipc=None, seed=0, eval_epochs=full_epochs))]
     refs += [(_ref_key(dataset, i, sd), dict(ref_want, ipc=i, seed=sd), dict(base, ipc=i, seed=sd)) for i in ipcs for sd in seeds]
@@ -536,15 +540,19 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
             its = iterations or condense_settings(dataset, i, 'idc' if fewer else method)['iterations']   # MAS's rows: IDC's budget, divided
             if fewer: its = max(1, its // fewer)
             ck = _table_checkpoints(its)
+            ex = experts/('zca' if condense_settings(dataset, i, 'tm')['zca'] else 'plain') if method == 'tm' else None   # one buffer per whitening
+            if ex is not None: ex.mkdir(parents=True, exist_ok=True)
             for seed in seeds:
+                key = f"{dataset}/ipc{i}/{row}/seed{seed}"
+                cp = None if checkpoint_dir is None else Path(checkpoint_dir)/(key.replace('/', '_') + '.pt')
+                if cp is not None: cp.parent.mkdir(parents=True, exist_ok=True)
                 want = dict(_run_settings(dataset, i, method, ck, seed, eval_epochs, eval_repeats, kw), row=row, common_lr_grid=list(lr_grid))
-                jobs.append((f"{dataset}/ipc{i}/{row}/seed{seed}", want, dict(base, ipc=i, row=row, method=method, seed=seed, checkpoints=ck, overrides=kw,
-                                                                            experts=experts if method == 'tm' else None)))
-    if any(j['method'] == 'tm' for _, _, j in jobs): experts.mkdir(parents=True, exist_ok=True)
+                jobs.append((key, want, dict(base, ipc=i, row=row, method=method, seed=seed, checkpoints=ck, overrides=kw, experts=ex,
+                                             checkpoint=cp, progress=progress)))
     _run_jobs(results, 'reference', refs, workers, verbose, '_reference_job')
-    if 'tm' in rows and workers > 1:   # the buffer first, by one run, so that parallel TM runs read it instead of each training it
-        first = [j for j in jobs if j[2]['method'] == 'tm'][:1]
-        _run_jobs(results, 'runs', first, 1, verbose, '_table_job')
+    if workers > 1:   # each buffer first, by one run, so that parallel TM runs read it instead of each training it
+        first = list({j[2]['experts']: j for j in jobs if j[2]['experts'] is not None}.values())
+        _run_jobs(results, 'runs', first, workers, verbose, '_table_job')
     res = _run_jobs(results, 'runs', jobs, workers, verbose, '_table_job')
     res.setdefault('lr_img', {}).update(chosen)
     for k in res['runs']:
