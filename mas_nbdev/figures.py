@@ -424,12 +424,13 @@ TABLE_FRACTIONS = (0.2, 0.5, 1.0)   # own-protocol accuracy after these fraction
 
 def table_lr_img(dataset:str, ipc:int, method:str,
                  grids=TABLE_GRIDS, # results files with a 'grid' section (lr_grid): names in nbs/figures, or paths
-                )->tuple: # (the lr_img chosen on validation, the grid file it comes from)
-    "The image learning rate `lr_grid` chose for a method on a validation split, from the first grid file that has it."
+                )->dict: # lr_img (chosen on validation), grid (the file), validation (mean validation accuracy at each lr_img tried)
+    "The image learning rate `lr_grid` chose for a method on a validation split, from the first grid file that has it, with the grid's scores."
     for g in grids:
-        p = Path(g) if Path(g).exists() else committed_results(g)
-        try: return chosen_lr(load_results(p), dataset, ipc, method), Path(g).name
+        res = load_results(Path(g) if Path(g).exists() else committed_results(g))
+        try: scores = grid_scores(res, dataset, ipc, method)
         except KeyError: continue
+        return dict(lr_img=chosen_lr(res, dataset, ipc, method), grid=Path(g).name, validation={f"{lr:g}": sc[0] for lr, sc in scores.items()})
     raise KeyError(f"no validation grid for {dataset} ipc {ipc} method {method} in {list(grids)}; run lr_grid for it, or pass lr_img=.")
 
 def _table_checkpoints(its:int)->list: return sorted({max(1, round(f * its)) for f in TABLE_FRACTIONS})
@@ -440,7 +441,7 @@ def _common_eval(x, y, test, val, s, spec, job, **o)->dict:
     from mas_nbdev.presets import eval_settings
     kw = {**eval_settings(s, 'common'), 'epochs': job['eval_epochs'], 'repeats': job['eval_repeats'], **o}
     r = evaluate_protocol(x, y, test, 'common', val=val, lr_grid=tuple(job['lr_grid']), spec=spec, device=job['device'], seed=job['seed'], **kw)
-    return dict(acc=r.mean, acc_std=r.std, accs=r.accs, lr=r.lr, epochs=kw['epochs'])
+    return dict(protocol='common' + (' without augmentation' if o else ''), acc=r.mean, acc_std=r.std, accs=r.accs, lr=r.lr, epochs=kw['epochs'])
 
 _PLAIN = dict(strategy='', cutmix_p=0.0)   # the ARS's evaluations without augmentation
 
@@ -534,8 +535,8 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
             method, fewer = TABLE_ROWS[row]
             kw = settings_for(method, overrides)
             if lr_img == 'grid':
-                lr, grid = table_lr_img(dataset, i, method, grids)
-                kw['lr_img'] = lr; chosen[f"{dataset}/ipc{i}/{method}"] = dict(lr_img=lr, grid=grid)
+                chosen[f"{dataset}/ipc{i}/{method}"] = table_lr_img(dataset, i, method, grids)
+                kw['lr_img'] = chosen[f"{dataset}/ipc{i}/{method}"]['lr_img']
             elif isinstance(lr_img, dict) and method in lr_img: kw['lr_img'] = lr_img[method]
             its = iterations or condense_settings(dataset, i, 'idc' if fewer else method)['iterations']   # MAS's rows: IDC's budget, divided
             if fewer: its = max(1, its // fewer)
