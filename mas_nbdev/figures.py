@@ -441,9 +441,9 @@ def _common_eval(x, y, test, val, s, spec, job, **o)->dict:
     from mas_nbdev.presets import eval_settings
     kw = {**eval_settings(s, 'common'), 'epochs': job['eval_epochs'], 'repeats': job['eval_repeats'], **o}
     r = evaluate_protocol(x, y, test, 'common', val=val, lr_grid=tuple(job['lr_grid']), spec=spec, device=job['device'], seed=job['seed'], **kw)
-    return dict(protocol='common' + (' without augmentation' if o else ''), acc=r.mean, acc_std=r.std, accs=r.accs, lr=r.lr, epochs=kw['epochs'])
+    return dict(protocol='common' + (' without augmentation, at the lr chosen with it' if o else ''), acc=r.mean, acc_std=r.std, accs=r.accs, lr=r.lr, epochs=kw['epochs'])
 
-_PLAIN = dict(strategy='', cutmix_p=0.0)   # the ARS's evaluations without augmentation
+_PLAIN = dict(strategy='', cutmix_p=0.0)   # the ARS's evaluations without augmentation (at the lr 'common' chose on validation with it)
 
 def _table_job(job:dict)->dict:
     "One condensation of a table row, its set evaluated under its own protocol (during the run) and under 'common' with and without augmentation."
@@ -462,7 +462,8 @@ def _table_job(job:dict)->dict:
     own = method_of(job['method']).protocol
     x, y = syn.decode()   # pixel units (a TM set in ZCA space comes back un-whitened): 'common' trains every set alike, without ZCA
     spec, val = _spec_from_settings(train, s), validation_split(train)[1]
-    common, plain = _common_eval(x, y, test, val, s, spec, job), _common_eval(x, y, test, val, s, spec, job, **_PLAIN)
+    common = _common_eval(x, y, test, val, s, spec, job)
+    plain = _common_eval(x, y, test, val, s, spec, job, **_PLAIN, lr=common['lr'])
     return dict(dataset=job['name'], ipc=job['ipc'], row=job['row'], method=job['method'], seed=job['seed'], checkpoints=job['checkpoints'],
                 lr_img=s['lr_img'], syn_lr=s.get('syn_lr'), eval_epochs=job['eval_epochs'], eval_repeats=job['eval_repeats'],
                 seconds=float(sum(h['seconds'] for h in hist)), flops=float(sum(float(h['flops']) for h in hist)),
@@ -482,7 +483,8 @@ def _reference_job(job:dict)->dict:
         rec = dict(common=_common_eval(train.images, train.labels, test, val, s, spec, job))
     else:
         sub = random_subset(train, job['ipc'], job['seed'])
-        rec = dict(common=_common_eval(sub.images, sub.labels, test, val, s, spec, job), common_plain=_common_eval(sub.images, sub.labels, test, val, s, spec, job, **_PLAIN))
+        common = _common_eval(sub.images, sub.labels, test, val, s, spec, job)
+        rec = dict(common=common, common_plain=_common_eval(sub.images, sub.labels, test, val, s, spec, job, **_PLAIN, lr=common['lr']))
     return dict(rec, dataset=job['name'], ipc=job['ipc'], seed=job['seed'], wall_seconds=time.perf_counter() - t0)
 
 def _ref_key(dataset, ipc, seed): return f"{dataset}/full" if ipc is None else f"{dataset}/ipc{ipc}/random/seed{seed}"
@@ -577,6 +579,7 @@ def _paper_acc(row:str, ipc:int=1)->float|None:
     return None if v == '-' else float(v.split()[0])
 
 def _mean_pm(vals)->str: return _pm(float(np.mean(vals)), float(np.std(vals)), len(vals))
+def _gflop(vals)->str: g = float(np.mean(vals)) / 1e9; return f"{g:,.0f}" if g >= 100 else f"{g:.3g}"
 
 def results_table(res:dict, # results of table_experiment
                   dataset:str='digits', ipc:int=1,
@@ -590,7 +593,7 @@ def results_table(res:dict, # results of table_experiment
              f"{full['acc']:.1f}% ({full['epochs']} epochs). Published: CIFAR-10, each row under its own protocol, RTX-2080 hours.", '',
              '| row | published CIFAR-10 ipc 1 (own protocol) | published CIFAR-10 ipc 10 (own protocol) | ours: own protocol (name) | '
              "ours: 'common' (lr on validation) | random real, 'common' | seeds | condensation s | setup s | condensation GFLOP | setup GFLOP | "
-             "LRS ('common') | ARS ('common') |", '|---' * 13 + '|']
+             "LRS ×100 ('common') | ARS ×100 ('common') |", '|---' * 13 + '|']
     for row in rows:
         rs = [r for r in runs if r['row'] == row]
         if not rs: continue
@@ -598,8 +601,8 @@ def results_table(res:dict, # results of table_experiment
         own = f"{_mean_pm(get(lambda r: r['own']['acc']))} ({rs[0]['own']['protocol']})"
         lines.append(f"| {row} | {PAPER_ROWS[row][0][0]} | {PAPER_ROWS[row][0][1]} | {own} | {_mean_pm(get(lambda r: r['common']['acc']))} | "
                      f"{_mean_pm(get(lambda r: r['random']))} | {len(rs)} | {np.mean(get(lambda r: r['seconds'])):.1f} | "
-                     f"{np.mean(get(lambda r: r['pool_seconds'])):.1f} | {np.mean(get(lambda r: r['flops'])) / 1e9:.3g} | "
-                     f"{np.mean(get(lambda r: r['pool_flops'])) / 1e9:.3g} | {_mean_pm(get(lambda r: 100 * r['lrs']))} | {_mean_pm(get(lambda r: 100 * r['ars']))} |")
+                     f"{np.mean(get(lambda r: r['pool_seconds'])):.1f} | {_gflop(get(lambda r: r['flops']))} | "
+                     f"{_gflop(get(lambda r: r['pool_flops']))} | {_mean_pm(get(lambda r: 100 * r['lrs']))} | {_mean_pm(get(lambda r: 100 * r['ars']))} |")
     return '\n'.join(lines)
 
 def table_ranking(res:dict, dataset:str='digits', ipc:int=1,
