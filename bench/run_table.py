@@ -21,18 +21,28 @@ separate file (one run at a time) and extrapolates the wall time of the full com
 import argparse, time, json
 from pathlib import Path
 import torch
-from mas_nbdev.figures import (table_experiment, results_table, table_ranking, load_results, figure3, figure4, TABLE_ROWS)
+from mas_nbdev.figures import (table_experiment, results_table, table_ranking, load_results, committed_results, figure3, figure4,
+                               TABLE_ROWS, TABLE_GRIDS)
+
+def _ipc_ratio(method, ipc)->float:
+    "How much longer a run of `method` takes at `ipc` than at ipc 1: the ratio of mean wall times in its committed lr_img grid."
+    for g in TABLE_GRIDS:
+        runs = [r for r in load_results(committed_results(g)).get('grid', {}).values() if r['method'] == method]
+        at = lambda i: [r['wall_seconds'] for r in runs if r['ipc'] == i]
+        if at(1) and at(ipc): return (sum(at(ipc)) / len(at(ipc))) / (sum(at(1)) / len(at(1)))
+    return 1.0
 
 def _estimate(res, ipcs, seeds, workers):
     "Per-row seconds of one seed at ipc 1 (condensation + evaluations), and the full command's wall time extrapolated from them."
-    runs = {r['row']: r['wall_seconds'] for r in res['runs'].values() if r['ipc'] == 1}
+    runs = {r['row']: (r['method'], r['wall_seconds']) for r in res['runs'].values() if r['ipc'] == 1}
     rand = [r['wall_seconds'] for k, r in res['reference'].items() if r['ipc'] == 1]
     full = res['reference']['digits/full']['wall_seconds']
-    for row, s in runs.items(): print(f"  {row:8s} {s:6.0f} s per run at ipc 1")
+    per_seed = 0.
+    for row, (m, s) in runs.items():
+        scaled = {i: s * _ipc_ratio(m, i) for i in ipcs}; per_seed += sum(scaled.values())
+        print(f"  {row:8s} " + ', '.join(f"ipc {i}: {v:5.0f} s" for i, v in scaled.items()) + ('' if ipcs == [1] else '  (ipc > 1: scaled by its grid)'))
     print(f"  random real images {sum(rand) / len(rand):.0f} s per (ipc, seed); full training set {full:.0f} s once")
-    ipc_factor = 1.4   # ipc 2 runs took about 1.4x as long as ipc 1 in the grids (baselines_grid.json, tm_grid.json)
-    n_ipc = sum(1 if i == 1 else ipc_factor for i in ipcs)
-    total = sum(runs.values()) * len(seeds) * n_ipc + sum(rand) / len(rand) * len(seeds) * n_ipc + full
+    total = per_seed * len(seeds) + sum(rand) / len(rand) * len(seeds) * len(ipcs) + full
     print(f"estimate: {total / 60:.0f} min of runs in all; about {total / 60 / workers:.0f} min of wall time with {workers} workers")
 
 def main():
