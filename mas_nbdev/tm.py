@@ -54,10 +54,12 @@ class ZCA:
     def inverse(self, z:Tensor)->Tensor: "Pixels from whitened `z`."; return self._map(z, self.W_inv, self.mean, 1)
 
 # %% ../nbs/08a_tm.ipynb #cfbf69de
-@dataclass
 class Whitened:
     "An evaluation set in ZCA space: ImageData's fields, values not in [0, 1], and no further normalisation."
-    images:Tensor; labels:Tensor; num_classes:int
+    def __init__(self, images:Tensor, # whitened images, N x C x H x W
+                 labels:Tensor, # their labels
+                 num_classes:int, # K
+                ): self.images, self.labels, self.num_classes = images, labels, num_classes
     @property
     def mean(self)->tuple: return (0.,) * self.images.shape[1]
     @property
@@ -101,7 +103,7 @@ def train_expert(images:Tensor, # real training images in TM's space (normalised
                  batch:int=256, # images per step
                  strategy:str='color_crop_cutout_flip_scale_rotate', # DSA ops, one per batch, per-image parameters ('' for none)
                  seed:int=0, # seed of the initial weights, the batch order and the augmentation
-                 device=None, # where to train
+                 device:str|torch.device=None, # where to train
                 )->tuple: # (snapshots: (E+1) x P float32 on the CPU, FLOPs of one epoch)
     "One expert: a fresh network trained on the real data, its flat parameters after initialisation and after every epoch."
     c = images.shape[1]
@@ -121,6 +123,9 @@ def train_expert(images:Tensor, # real training images in TM's space (normalised
 
 # %% ../nbs/08a_tm.ipynb #c6e09265
 EXPERT_SETTINGS = ('spec', 'buffer_epochs', 'buffer_lr', 'buffer_batch', 'buffer_strategy', 'zca', 'seed')   # what makes two buffers the same
+
+def _buffer_settings(spec, epochs, lr, batch, strategy, zca:bool, seed)->dict: return dict(zip(EXPERT_SETTINGS, (dict(spec), epochs, lr, batch, strategy, bool(zca), seed)))
+def _mismatch(saved:dict, want:dict)->str: return ', '.join(f'{k}={saved.get(k)!r} there, {want[k]!r} now' for k in EXPERT_SETTINGS if saved.get(k) != want[k])
 
 class Experts:
     "A buffer of expert trajectories: `len(self)` experts, each (E+1) flat parameter snapshots; in memory, or one file per expert in `folder`."
@@ -165,10 +170,8 @@ def _read_expert(path:Path, i:int, settings:dict, fingerprint:str)->dict:
     if d.get('index') != i: raise ValueError(f"expert file {str(path)!r} holds expert {d.get('index')!r}, not {i}: files of the buffer were renamed or mixed; rebuild it.")
     if not (isinstance(snaps, Tensor) and snaps.dtype == torch.float32 and snaps.ndim == 2 and len(snaps) == e + 1 and bool(torch.isfinite(snaps).all())):
         raise ValueError(f"expert file {str(path)!r} does not hold {e + 1} finite float32 snapshots; delete it and build again (the other experts are kept).")
-    saved = {k: d.get('settings', {}).get(k) for k in EXPERT_SETTINGS}
-    if saved != {k: settings[k] for k in EXPERT_SETTINGS}:
-        diff = [k for k in EXPERT_SETTINGS if saved[k] != settings[k]]
-        raise ValueError(f"the experts in {str(path.parent)!r} were trained with other settings ({', '.join(f'{k}={saved[k]!r} there, {settings[k]!r} now' for k in diff)}); "
+    if _mismatch(d.get('settings', {}), settings):
+        raise ValueError(f"the experts in {str(path.parent)!r} were trained with other settings ({_mismatch(d.get('settings', {}), settings)}); "
                          "pass another experts folder, or delete this one to train them again.")
     if not same_data(d.get('fingerprint', ''), fingerprint):
         raise ValueError(f"the experts in {str(path.parent)!r} were trained on other data (fingerprint {d.get('fingerprint')}, now {fingerprint}); "
@@ -186,11 +189,11 @@ def train_experts(train:ImageData, # the real training data (pixels in [0, 1])
                   zca:ZCA=None, # train in this ZCA space (None: normalised)
                   seed:int=0, # the buffer's seed (expert i: seed * 10^4 + i)
                   folder:str|Path=None, # store (and resume) the buffer here, one file per expert; None: keep it in memory
-                  device=None, # where to train
+                  device:str|torch.device=None, # where to train
                   progress:bool=False, # print a line per expert
                  )->Experts:
     "The expert buffer: `n` trajectories of `epochs` epochs, trained (or, in `folder`, resumed and checked) on `train`."
-    settings = dict(spec=dict(spec), buffer_epochs=epochs, buffer_lr=lr, buffer_batch=batch, buffer_strategy=strategy, zca=zca is not None, seed=seed)
+    settings = _buffer_settings(spec, epochs, lr, batch, strategy, zca is not None, seed)
     fingerprint, images = data_fingerprint(train), None
     ex = Experts(settings, fingerprint, n, folder)
     if folder is not None: Path(folder).mkdir(parents=True, exist_ok=True); sweep_temps(folder)   # leftovers of a write killed midway
@@ -290,7 +293,7 @@ def unroll_memory(spec:dict, # the student's spec
                   shape:tuple, # one image, C x H x W
                   batch_syn:int, # images per student step
                   syn_steps:int, # student steps N
-                  device=None, # where to measure (the run's device)
+                  device:str|torch.device=None, # where to measure (the run's device)
                  )->int: # projected bytes of the unrolled graph
     "The memory TM's unrolled student holds at its peak, projected from one student step measured on 2 and 4 images."
     with kept_rng():
@@ -322,10 +325,8 @@ def _tm_setup(train, test, spec, s, device, given, checkpoint)->tuple:
 
 def _check_buffer(ex:Experts, spec, s, fingerprint):
     "Refuse a given buffer made with other settings than the run's, or on other data."
-    want = dict(spec=dict(spec), buffer_epochs=s['buffer_epochs'], buffer_lr=s['buffer_lr'], buffer_batch=s['buffer_batch'],
-                buffer_strategy=s['strategy'], zca=bool(s['zca']), seed=s['buffer_seed'])
-    diff = [k for k in EXPERT_SETTINGS if ex.settings.get(k) != want[k]]
-    if diff: raise ValueError(f"the experts given were trained with other settings than this run's ({', '.join(f'{k}={ex.settings.get(k)!r} there, {want[k]!r} now' for k in diff)}).")
+    want = _buffer_settings(spec, s['buffer_epochs'], s['buffer_lr'], s['buffer_batch'], s['strategy'], s['zca'], s['buffer_seed'])
+    if _mismatch(ex.settings, want): raise ValueError(f"the experts given were trained with other settings than this run's ({_mismatch(ex.settings, want)}).")
     if not same_data(ex.fingerprint, fingerprint): raise ValueError("the experts given were trained on other data than this run's.")
     if len(ex) < s['n_experts']: raise ValueError(f"the buffer given has {len(ex)} experts, fewer than n_experts={s['n_experts']}.")
 

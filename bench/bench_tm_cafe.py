@@ -1,7 +1,7 @@
-"""Benchmark: one TM (MTT) iteration beside one IDC outer iteration at CIFAR-10's shapes, in seconds, FLOPs and memory;
-the projected memory of the unrolled student checked against the memory measured; and the cost of the expert buffer.
+"""Benchmark: one TM (MTT) and one CAFE iteration beside one IDC outer iteration at CIFAR-10's shapes, in seconds, FLOPs and
+memory; the projected memory of TM's unrolled student checked against the memory measured; and the cost of TM's expert buffer.
 
-    OMP_NUM_THREADS=1 python bench/bench_tm.py [--device cpu] [--steps 3] [--ipc 1 10 50]
+    OMP_NUM_THREADS=1 python bench/bench_tm_cafe.py [--device cpu] [--steps 3] [--ipc 1 10 50]
 
 Generated tensors of CIFAR-10's shape (3 x 32 x 32, 10 classes, 300 images each), ConvNet-3 of width 128, the published
 settings (syn_steps N = 50 / 30 / 30 at ipc 1 / 10 / 50, every synthetic image in every student step). A TM iteration costs
@@ -15,6 +15,11 @@ peak resident memory from an iteration of one student step to one of `--steps` (
 graph of steps - 1 more steps).
 The buffer: FLOPs of one expert epoch on the generated data, scaled to CIFAR-10's 50 000 images, 50 epochs, 100 experts.
 The predictions are BASELINES' cost model: TM 0.5% / 2.2% / 6.6% of an IDC outer iteration, the buffer 34% of an IDC ipc-10 run.
+CAFE's iterations have no fixed length (its loops stop on accuracy rules): one outer step (256 real images per class, the
+feature and discrimination losses, an image step, an accuracy check on 128 real images per class) and one inner epoch (the
+network on the synthetic set, batch 256, and a check) are measured, and the shortest iteration the rules allow (window 10:
+10 outer steps with 9 inner loops of 10 epochs between them) is built from them; BASELINES predicts >= 23% of an IDC outer
+iteration at ipc 10. CAFE's memory: the bytes autograd saves for one outer step (its real features are taken without a graph).
 """
 import argparse, sys, time
 from pathlib import Path
@@ -27,6 +32,8 @@ from mas_nbdev.condense import condense
 from mas_nbdev.baselines import normalised_init, SetSGD
 from mas_nbdev.tm import Experts, tm_iteration, unroll_memory, _saved_bytes, student_end, flat_params, train_expert, method_space
 from mas_nbdev.presets import METHOD_PRESETS
+from mas_nbdev.cafe import cafe_iteration
+from mas_nbdev.data import ClassSampler
 
 PREDICTED = {1: 0.005, 10: 0.022, 50: 0.066}
 
@@ -67,6 +74,25 @@ def measured(fn):
         t0 = time.perf_counter(); out = fn(); s = time.perf_counter() - t0
     return s, c.get_total_flops(), out
 
+def cafe_row(data, spec, ipc, dev, idc_s, idc_f):
+    "One outer step and one inner epoch of CAFE measured; the shortest iteration its rules allow built from them."
+    x, y = normalised_init(data, ipc, torch.Generator().manual_seed(1))
+    x = x.to(dev).requires_grad_(); y = y.to(dev)
+    unit = {}
+    def measure(phase, fn):
+        if phase in unit: return fn()
+        s, f, out = measured(fn)
+        if phase == 'outer': unit['graph'] = _saved_bytes(fn)   # a second step, for its graph alone
+        unit[phase] = (s, f); return out
+    cafe_iteration(x, y, torch.optim.SGD([x], lr=0.1, momentum=0.5), ClassSampler(data, torch.Generator().manual_seed(2)), spec,
+                   outer_cap=2, inner_cap=1, generator=torch.Generator().manual_seed(3), measure=measure)
+    (o_s, o_f), (i_s, i_f) = unit['outer'], unit['inner']
+    it_s, it_f = 10 * o_s + 90 * i_s, 10 * o_f + 90 * i_f
+    pred = {10: '>= 23%'}.get(ipc, '-')
+    print(f"{ipc:3d} {'cafe':6s} {it_s:12.2f} {it_f / 1e12:9.3f} {it_s / idc_s:8.1%} {it_f / idc_f:12.1%} {pred:>10s} "
+          f"{unit['graph'] / 1e9:15.2f} (one outer step's graph)   shortest iteration: 10 outer steps ({o_s:.2f} s, {o_f / 1e9:.0f} GFLOP each) "
+          f"+ 90 inner epochs ({i_s:.3f} s, {i_f / 1e9:.1f} GFLOP each)")
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--device', default='cpu'); p.add_argument('--steps', type=int, default=3)
@@ -78,7 +104,7 @@ def main():
     spec, dev, tm = net_spec(data), torch.device(a.device), METHOD_PRESETS['tm']
     P = len(flat_params(make_net(spec)))
     fake = Experts({'buffer_epochs': 4}, '', 2, snapshots=[torch.randn(5, P, generator=g) * 0.01 for _ in range(2)])
-    print(f"bench_tm: torch {torch.__version__}, {a.device}, {a.threads} thread(s); CIFAR-10-shaped generated data; ConvNet-3 with {P} parameters")
+    print(f"bench_tm_cafe: torch {torch.__version__}, {a.device}, {a.threads} thread(s); CIFAR-10-shaped generated data; ConvNet-3 with {P} parameters")
     print(f"{'ipc':>3s} {'method':6s} {'s/iteration':>12s} {'TFLOP/it':>9s} {'s vs IDC':>9s} {'FLOPs vs IDC':>13s} {'predicted':>10s} "
           f"{'graph GB (measured / projected)':>32s} {'at N, projected':>16s} {'peak growth (measured / projected)':>36s}")
     for ipc in a.ipc:
@@ -103,6 +129,7 @@ def main():
         print(f"{ipc:3d} {'tm':6s} {tm_s:12.2f} {tm_f / 1e12:9.3f} {tm_s / idc_s:8.1%} {tm_f / idc_f:12.1%} {PREDICTED[ipc]:9.1%} "
               f"{graph / 1e9:15.2f} / {proj / 1e9:.2f} ({proj / graph - 1:+.1%}) {full / 1e9:16.1f} {peak / 1e9:15.2f} / {(graph_growth if dev.type != 'cuda' else graph) / 1e9:.2f}   "
               f"{a.steps} student steps x {n / a.steps:g}")
+        cafe_row(data, spec, ipc, dev, idc_s, idc_f)
     xs = method_space(data).to(dev)
     _, epoch_flops = train_expert(xs, data.labels.to(dev), spec, 1, batch=256, strategy=tm['strategy'], device=dev)
     buffer_f = epoch_flops * 50000 / len(data) * tm['buffer_epochs'] * tm['n_experts']
