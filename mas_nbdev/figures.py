@@ -12,7 +12,7 @@ import torch
 import mas_nbdev
 from .data import ImageData, get_dataset
 from .condense import condense, condense_settings, METHODS
-from .methods import settings_for
+from .methods import settings_for, ALIASES
 from .pretrain import atomic_write
 
 # %% auto #0
@@ -117,8 +117,9 @@ def run_experiment(results:str|Path, # path of the JSON results file (created wi
                   )->dict: # the results, as saved
     "Condense once per (ipc, method, seed), evaluating at each checkpoint; results saved as they finish, done runs skipped; `overrides` go to `condense`."
     checkpoints = checkpoints or (DIGITS_CHECKPOINTS if dataset == 'digits' else CIFAR_CHECKPOINTS)
+    checkpoints = {ALIASES.get(m, m): its for m, its in checkpoints.items()}   # 'mtt' is 'tm': its runs are filed under 'tm'
     for m in checkpoints:
-        if m not in METHODS: raise ValueError(f"unknown method {m!r}; choose from {list(METHODS)}.")
+        if m not in METHODS: raise ValueError(f"unknown method {m!r}; choose from {list(METHODS)} (or an alias: {ALIASES}).")
     res, jobs = load_results(results), []
     for i in ([ipc] if isinstance(ipc, int) else ipc):
         for method, its in checkpoints.items():
@@ -339,6 +340,13 @@ def plot_curves(res:dict, dataset:str, ipc:int,
     ax.set_title(f"{dataset}, {ipc} image(s) per class", fontsize=10)
     return ax
 
+def _legend(fig, ax):
+    "One legend: in the first panel's corner for a few curves, below the panels for more than four (the table's rows would hide curves)."
+    handles, labels = ax.get_legend_handles_labels()
+    if len(handles) <= 4: ax.legend(fontsize=7, loc='lower right'); fig.tight_layout(); return
+    fig.legend(handles, labels, loc='lower center', ncol=4, fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0.45 / fig.get_figheight(), 1, 1))   # room for two rows of legend below the panels
+
 def figure3(res:dict, # results from run_experiment / load_results
             dataset:str, # dataset name
             ipcs:tuple=(1, 2), # one panel per ipc
@@ -350,7 +358,7 @@ def figure3(res:dict, # results from run_experiment / load_results
     import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, len(ipcs), figsize=(5.2 * len(ipcs), 3.8), squeeze=False)
     for ax, ipc in zip(axs[0], ipcs): plot_curves(res, dataset, ipc, 'iterations', ax, methods, by)
-    axs[0, 0].legend(fontsize=7, loc='lower right'); fig.suptitle('Figure 3: accuracy against outer iterations'); fig.tight_layout()
+    fig.suptitle('Figure 3: accuracy against outer iterations'); _legend(fig, axs[0, 0])
     if path: atomic_write(path, lambda f: fig.savefig(f, dpi=120, format=Path(path).suffix[1:] or 'png'))
     return fig
 
@@ -366,7 +374,7 @@ def figure4(res:dict, # results from run_experiment / load_results
     fig, axs = plt.subplots(2, len(ipcs), figsize=(5.2 * len(ipcs), 7.2), squeeze=False)
     for j, ipc in enumerate(ipcs):
         plot_curves(res, dataset, ipc, 'seconds', axs[0, j], methods, by); plot_curves(res, dataset, ipc, 'flops', axs[1, j], methods, by)
-    axs[0, 0].legend(fontsize=7, loc='lower right'); fig.suptitle('Figure 4: accuracy against training time and FLOPs'); fig.tight_layout()
+    fig.suptitle('Figure 4: accuracy against training time and FLOPs'); _legend(fig, axs[0, 0])
     if path: atomic_write(path, lambda f: fig.savefig(f, dpi=120, format=Path(path).suffix[1:] or 'png'))
     return fig
 
