@@ -279,10 +279,10 @@ def tm_iteration(images:Tensor, # K*ipc stored images in TM's space (a leaf that
                  lr_opt:torch.optim.Optimizer, # SGD(lr_lr, momentum 0.5) over [syn_lr]
                  experts:Experts, # the buffer
                  cursor:dict, # next_expert's state
-                 spec:dict|nn.Module, # the student's spec (the experts'), or its architecture built once (`student_net`)
+                 spec:dict|nn.Module, # the student's spec (the experts'), or its architecture built once by student_net
                  syn_steps:int, expert_epochs:int, max_start_epoch:int, # N, M and T+
                  batch_syn:int=None, # images per student step (None: all)
-                 strategy:str|DSA='color_crop_cutout_flip_scale_rotate', # DSA ops, one per student step, or that DSA built once (`student_aug`)
+                 strategy:str|DSA='color_crop_cutout_flip_scale_rotate', # DSA ops, one per student step, or that DSA built once by student_aug
                  generator:torch.Generator=None, # CPU generator of every draw
                 )->float: # the trajectory loss
     "One TM iteration: an expert segment, the student unrolled on the synthetic set, one step of the images and of alpha."
