@@ -3,7 +3,6 @@
 # %% ../nbs/08a_tm.ipynb #afecbb63
 from __future__ import annotations
 import math, time
-from dataclasses import dataclass
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -279,7 +278,7 @@ def tm_iteration(images:Tensor, # K*ipc stored images in TM's space (a leaf that
                  lr_opt:torch.optim.Optimizer, # SGD(lr_lr, momentum 0.5) over [syn_lr]
                  experts:Experts, # the buffer
                  cursor:dict, # next_expert's state
-                 spec:dict|nn.Module, # the student's spec (the experts'), or its architecture built once by student_net
+                 student:nn.Module|dict, # the student's architecture built once by student_net, or the experts' spec to build it from
                  syn_steps:int, expert_epochs:int, max_start_epoch:int, # N, M and T+
                  batch_syn:int=None, # images per student step (None: all)
                  strategy:str|DSA='color_crop_cutout_flip_scale_rotate', # DSA ops, one per student step, or that DSA built once by student_aug
@@ -289,7 +288,7 @@ def tm_iteration(images:Tensor, # K*ipc stored images in TM's space (a leaf that
     i = next_expert(cursor, len(experts), generator)
     t = int(torch.randint(max_start_epoch, (1,), generator=generator))
     start, target = (v.to(images.device) for v in experts.segment(i, t, expert_epochs))   # on the images' device once
-    net = spec if isinstance(spec, nn.Module) else student_net(spec, images.device)
+    net = student if isinstance(student, nn.Module) else student_net(student, images.device)
     aug = strategy if isinstance(strategy, DSA) else student_aug(strategy, images.shape[1])
     loss = trajectory_loss(student_end(net, start, images, labels, syn_lr, syn_steps, batch_syn, aug, generator), start, target)
     img_opt.zero_grad(); lr_opt.zero_grad(); loss.backward(); img_opt.step(); lr_opt.step()
