@@ -10,14 +10,15 @@ from .data import ImageData, ClassSampler
 from .models import make_net
 from .augment import DSA
 from .train import train_epoch
-from .synthetic import match_loss, distribution_match_loss, init_images
+from .losses import match_loss, distribution_match_loss
+from .init import init_images
 import time
 from .synthetic import class_rows, to_pixel_units
-from .checks import pixel_change, _flops_of
+from .checks import pixel_change, flops_of
 
 # %% auto #0
-__all__ = ['DSA_SETTINGS', 'DM_SETTINGS', 'normalised_init', 'to_pixels', 'dsa_iteration', 'dm_iteration', 'SetSGD',
-           'dsa_run_iteration', 'dm_run_iteration']
+__all__ = ['DSA_SETTINGS', 'DM_SETTINGS', 'normalised_init', 'to_pixels', 'shared_generator', 'image_step', 'dsa_iteration',
+           'dm_iteration', 'SetSGD', 'iteration_record', 'dsa_run_iteration', 'dm_run_iteration']
 
 # %% ../nbs/08_baselines.ipynb #b84146b3
 DSA_SETTINGS = dict(
@@ -59,11 +60,11 @@ def _class_gen(generator, c:int):
     "Class `c`'s generator when one is given per class, else the one generator."
     return generator[c] if isinstance(generator, (list, tuple)) else generator
 
-def _shared_gen(generator):
+def shared_generator(generator):
     "The generator of draws shared by all classes: the one given, or None (torch's global one) when there is one per class."
     return None if isinstance(generator, (list, tuple)) else generator
 
-def _image_step(img_opt, syn:Tensor, loss:Tensor):
+def image_step(img_opt, syn:Tensor, loss:Tensor):
     "One step of the image optimiser along the gradient of `loss` (a torch optimiser over [syn])."
     img_opt.zero_grad(); loss.backward(); img_opt.step()
 
@@ -98,9 +99,9 @@ def dsa_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf 
             real = norm.normalize(sampler.sample(c, min(batch_real, len(sampler.indices[c])))).to(dev)
             u, op = aug.draw(1, _class_gen(generator, c))
             loss = loss + match_loss(net, real, syn[c * ipc:(c + 1) * ipc], c, lambda x: aug.apply(x, u, op), 'dc', fc=True)   # 1-D parameters add nothing to DC's distance: not differentiated
-        _image_step(img_opt, syn, loss)
+        image_step(img_opt, syn, loss)
         if ol == outer_loop - 1: break
-        for _ in range(inner_loop): train_epoch(net, syn.detach(), labels, net_opt, net_aug, batch_train, generator=_shared_gen(generator))
+        for _ in range(inner_loop): train_epoch(net, syn.detach(), labels, net_opt, net_aug, batch_train, generator=shared_generator(generator))
     return float(loss.detach()) if ret_net is None else (float(loss.detach()), net)
 
 # %% ../nbs/08_baselines.ipynb #209f4656
@@ -124,7 +125,7 @@ def dm_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf t
         real = norm.normalize(sampler.sample(c, min(batch_real, len(sampler.indices[c])))).to(dev)
         u, op = aug.draw(1, _class_gen(generator, c))
         loss = loss + distribution_match_loss(net, real, syn[c * ipc:(c + 1) * ipc], lambda x: aug.apply(x, u, op))
-    _image_step(img_opt, syn, loss)
+    image_step(img_opt, syn, loss)
     return float(loss.detach())
 
 # %% ../nbs/08_baselines.ipynb #a9d8f711
@@ -146,7 +147,7 @@ class SetSGD(torch.optim.SGD):
         "Restore the buffer saved as `{'buf': ...}` by the runner."
         self.state[self.images]['momentum_buffer'] = state['buf'].to(self.images.device, self.images.dtype).clone()
 
-def _record(it:int, st:dict, part, step)->dict:
+def iteration_record(it:int, st:dict, part, step)->dict:
     "Run `step()` (it returns the loss summed over this process's classes); the iteration's record: loss as a mean over all classes, seconds, FLOPs and the change of the stored pixels."
     t0, syn = time.perf_counter(), st['syn']
     own = class_rows(part.classes, syn.ipc)
@@ -162,7 +163,7 @@ def _record(it:int, st:dict, part, step)->dict:
 def _counted_once(st:dict, fn):
     "`fn()`, its FLOPs counted on the run's first iteration only."
     if st['flops_step'] is not None: return fn()
-    out, st['flops_step'] = _flops_of(fn)
+    out, st['flops_step'] = flops_of(fn)
     return out
 
 # %% ../nbs/08_baselines.ipynb #9b6ba575
@@ -173,7 +174,7 @@ def dsa_run_iteration(it:int, # iterations done so far
                      )->dict: # the iteration's history record
     "One DC or DSA iteration in the runner: `dsa_iteration` on the run's state (DC: `strategy=''`)."
     syn = st['syn']
-    return _record(it, st, part, lambda: dsa_iteration(syn.images, syn.labels, st['img_opt'], st['sampler'], st['spec'], s['outer_loop'],
+    return iteration_record(it, st, part, lambda: dsa_iteration(syn.images, syn.labels, st['img_opt'], st['sampler'], st['spec'], s['outer_loop'],
                                                        s['inner_loop'], s['batch_real'], s['net_lr'], s['net_batch'], s['strategy'], st['gens']))
 
 def dm_run_iteration(it:int, # iterations done so far
@@ -182,5 +183,5 @@ def dm_run_iteration(it:int, # iterations done so far
                      part, # the run's Partition: a process matches the classes it owns
                     )->dict: # the iteration's history record
     "One DM iteration in the runner: `dm_iteration` on the classes this process owns."
-    return _record(it, st, part, lambda: dm_iteration(st['syn'].images, st['img_opt'], st['sampler'], st['spec'], s['batch_real'],
+    return iteration_record(it, st, part, lambda: dm_iteration(st['syn'].images, st['img_opt'], st['sampler'], st['spec'], s['batch_real'],
                                                       s['strategy'], st['gens'], part.classes))

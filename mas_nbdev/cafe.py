@@ -11,8 +11,8 @@ from .data import ClassSampler
 from .models import ConvNet, make_net
 from .augment import DSA
 from .train import train_epoch
-from .checks import _flops_of
-from .baselines import _record, _image_step, _shared_gen
+from .checks import flops_of
+from .baselines import iteration_record, image_step, shared_generator
 
 # %% auto #0
 __all__ = ['CAFE_WEIGHTS', 'CAFE_HALVE_AT', 'feature_taps', 'class_means', 'discrimination_loss', 'cafe_loss', 'noise_init',
@@ -137,11 +137,11 @@ def cafe_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf
         y_real = torch.cat([torch.full((min(batch_real, len(sampler.indices[c])),), c, device=dev) for c in range(k)])
         with torch.no_grad(): real_taps = feature_taps(net, real)   # no parameter gradient is used: no graph
         loss = cafe_loss(real_taps, y_real, feature_taps(net, syn), labels, k, weights, disc_weight)[0]
-        _image_step(img_opt, syn, loss)
+        image_step(img_opt, syn, loss)
         return float(loss.detach()), _real_accuracy(net, sampler, acc_real, norm, dev)
 
     def inner_epoch():
-        train_epoch(net, syn.detach(), labels, net_opt, None, batch_train, generator=_shared_gen(generator))
+        train_epoch(net, syn.detach(), labels, net_opt, None, batch_train, generator=shared_generator(generator))
         return _real_accuracy(net, sampler, acc_real, norm, dev)
 
     outer_accs = []
@@ -172,7 +172,7 @@ def cafe_run_iteration(it:int, # iterations done so far
     unit = st.setdefault('cafe_flops', {})
     def measure(phase, fn):
         if phase in unit: return fn()
-        out, unit[phase] = _flops_of(fn)
+        out, unit[phase] = flops_of(fn)
         return out
     def step():
         loss, c = cafe_iteration(syn.images, syn.labels, st['img_opt'], st['sampler'], st['spec'], s['lambda1'], s['lambda2'], s['window'],
@@ -180,6 +180,6 @@ def cafe_run_iteration(it:int, # iterations done so far
                                  generator=st['gens'], measure=measure)
         counts.update(c)
         return loss
-    rec = _record(it, st, part, step)
+    rec = iteration_record(it, st, part, step)
     rec['flops'] = unit.get('outer', 0) * counts['outer_steps'] + unit.get('inner', 0) * counts['inner_epochs']
     return {**rec, 'lr_img': lr, **counts}

@@ -9,15 +9,18 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import Tensor
-from .data import ImageData
-from .pretrain import ModelPool, atomic_write, sweep_temps
-from .synthetic import read_checkpoint, SyntheticSet
-from .data import IMAGENET_SUBSETS
+from .data import ImageData, same_data, data_fingerprint
+from .datasets import DATASETS, IMAGENET_SUBSETS
+from .files import atomic_write, sweep_temps, read_checkpoint, register_kind, is_count, describe, finite_images, pid_alive
+from .pretrain import ModelPool
+from .synthetic import SyntheticSet, DECODE_TYPES
+from .init import PICKS, RESIZES
 
 # %% auto #0
-__all__ = ['MIN_PIXEL_CHANGE', 'seed_everything', 'rng_state', 'set_rng_state', 'kept_rng', 'check_cublas_workspace',
-           'deterministic_algorithms', 'check_backend', 'check_writable', 'check_args', 'check_run', 'CheckpointInUse',
-           'lock_checkpoint', 'release_checkpoint', 'pixel_change', 'nonfinite_error', 'finish_run']
+__all__ = ['MIN_PIXEL_CHANGE', 'seed_everything', 'rng_state', 'set_rng_state', 'kept_rng', 'check_resume', 'flops_of',
+           'check_cublas_workspace', 'deterministic_algorithms', 'check_backend', 'check_device', 'check_writable',
+           'check_args', 'check_run', 'CheckpointInUse', 'lock_checkpoint', 'release_checkpoint',
+           'release_checkpoint_at', 'pixel_change', 'nonfinite_error', 'finish_run']
 
 # %% ../nbs/11_checks.ipynb #0c7efbe8
 def seed_everything(seed:int):
@@ -38,11 +41,13 @@ class kept_rng:
     def __exit__(self, *exc): set_rng_state(self.state)
 
 # %% ../nbs/11_checks.ipynb #476dd071
-from .data import same_data
 _RESUMABLE = {'iterations', 'lr_img', 'eval_epochs', 'eval_repeats', 'data_placement', 'protocol'}   # the settings that may differ when resuming
 
-def _check_resume(saved:dict, wanted:dict, path):
-    "Raise when the checkpoint at `path` was made with settings other than `wanted`."
+def check_resume(saved:dict, # the settings a checkpoint was written with
+                 wanted:dict, # the settings of the run that would resume it
+                 path, # the checkpoint, for the message
+                ):
+    "Raise, naming each difference, when the checkpoint at `path` was made by another method, on other data or with other settings."
     if saved.get('method', wanted['method']) != wanted['method']:
         raise ValueError(f"checkpoint {str(path)!r} was written by a {saved['method']!r} run, and this run is {wanted['method']!r}: a "
                          f"checkpoint resumes only the method that wrote it. Pass method={saved['method']!r} to resume it, or another "
@@ -61,11 +66,37 @@ def _check_resume(saved:dict, wanted:dict, path):
         raise ValueError(f"checkpoint {str(path)!r} was made with other settings ({lines}). Pass the same settings to "
                          f"resume it, or another checkpoint path to start afresh; the checkpoint was left untouched.")
 
-def _flops_of(fn):
-    "Run `fn()` under torch's FLOP counter; return (its result, the FLOPs it executed)."
+def flops_of(fn:callable, # called with no arguments
+            )->tuple: # (what fn returned, the FLOPs it executed)
+    "Run `fn()` under torch's FLOP counter: how every run counts the cost of its steps."
     from torch.utils.flop_counter import FlopCounterMode
     with FlopCounterMode(display=False) as counter: out = fn()
     return out, counter.get_total_flops()
+
+# %% ../nbs/11_checks.ipynb #05fe8125
+def _checkpoint_problem(d:dict):
+    "What is wrong with a checkpoint's contents (None when nothing is)."
+    s, it, x = d['settings'], d['iteration'], d['images']
+    if not isinstance(s, dict): return f"its settings are {describe(s)}, not a dict"
+    if not is_count(it): return f"its iteration {it!r} is not a count >= 0"
+    ipc, shape = s.get('ipc'), s.get('data_shape')
+    if not is_count(ipc, 1): return f"its settings' ipc {ipc!r} is not a positive count"
+    if not (isinstance(shape, (tuple, list)) and len(shape) == 4 and all(is_count(v, 1) for v in shape)): return f"its settings' data_shape {shape!r} is not N x C x H x W"
+    if not (isinstance(d['class_rng'], list) and d['class_rng'] and all(isinstance(g, Tensor) and g.dtype == torch.uint8 for g in d['class_rng'])):
+        return "its class_rng is not a list of generator states"
+    want = (len(d['class_rng']) * ipc, *shape[1:])
+    if not finite_images(x) or tuple(x.shape) != want: return f"its images are {describe(x)}, not finite float images of shape {want}"
+    if not (isinstance(d['img_buf'], Tensor) and d['img_buf'].shape == x.shape and d['img_buf'].is_floating_point()): return f"its img_buf is {describe(d['img_buf'])}, not shaped like the images"
+    sm = d['sampler']
+    if not (isinstance(sm, dict) and all(isinstance(sm.get(k), list) and len(sm[k]) == len(d['class_rng']) for k in ('order', 'pos'))):
+        return "its sampler state is not one order and one position per class"
+    if not (isinstance(d['history'], list) and all(isinstance(h, dict) for h in d['history'])): return "its history is not a list of records"
+    if not (isinstance(d['rng'], dict) and {'python', 'numpy', 'torch'} <= set(d['rng'])): return "its rng is not the state of the global generators"
+    if not is_count(d['world_size'], 1): return f"its world_size {d['world_size']!r} is not a positive count"
+    if d['pool'] is not None and not isinstance(d['pool'], ModelPool): return f"its pool is {describe(d['pool'])}"
+
+register_kind('checkpoint', ('settings', 'iteration', 'images', 'img_buf', 'sampler', 'class_rng', 'rng', 'history', 'world_size', 'pool'),
+              _checkpoint_problem, on_read=False)
 
 # %% ../nbs/11_checks.ipynb #f7473fa4
 _CUBLAS_OK = (':4096:8', ':16:8')   # the workspace settings for which cuBLAS is deterministic
@@ -128,7 +159,6 @@ def check_backend(s:dict, # the run's settings
 
 # %% ../nbs/11_checks.ipynb #23f2675f
 import numbers, tempfile
-from .data import data_fingerprint
 from collections.abc import Iterable
 
 def _as_count(v, # the value given
@@ -142,7 +172,8 @@ def _as_count(v, # the value given
     if v < lo: raise ValueError(f"{name} must be {'a positive integer' if lo == 1 else f'an integer >= {lo}'}, got {v!r}.")
     return int(v)
 
-def _check_device(device)->torch.device:
+def check_device(device, # 'cpu', 'cuda', 'cuda:1', a torch.device, or None
+                )->torch.device: # the device, checked
     "`device` as a `torch.device` this machine has (default: CUDA when available, else CPU)."
     if device is None: return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     try: d = torch.device(device)
@@ -196,13 +227,11 @@ def check_args(ipc, # stored images per class
     if isinstance(eval_at, (str, bytes)) or (isinstance(eval_at, Tensor) and eval_at.ndim == 0) or not isinstance(eval_at, Iterable):
         raise TypeError(f"eval_at must be a list of outer iterations, such as eval_at=({eval_at!r},); got {eval_at!r}.")
     eval_at = sorted(set(_as_count(i, 'each entry of eval_at') for i in eval_at))
-    device = _check_device(device)
+    device = check_device(device)
     if checkpoint is not None: check_writable(checkpoint, 'checkpoint')
     if pool is not None and not isinstance(pool, ModelPool) and not Path(pool).exists(): check_writable(pool, 'pool file')
     return ipc, iterations, inner_loop, eval_at, device
 
-from .data import DATASETS
-from .synthetic import DECODE_TYPES, PICKS, RESIZES
 
 def check_run(train:ImageData, # the real training data
               test:ImageData, # the test data, or None
@@ -280,15 +309,9 @@ def _os_or_soft_lock(lock_file:str, path:Path):
     holder = _holder_file(path)
     if Path(lock_file).exists() and holder.is_file() and not holder.is_symlink():
         who = holder.read_text().split()
-        if len(who) >= 4 and who[0] == 'pid' and who[3].rstrip(',') == socket.gethostname() and not _alive(int(who[1])):
+        if len(who) >= 4 and who[0] == 'pid' and who[3].rstrip(',') == socket.gethostname() and not pid_alive(int(who[1])):
             Path(lock_file).unlink(missing_ok=True)   # its run was killed: nothing holds it
     return SoftFileLock(lock_file, timeout=0)
-
-def _alive(pid:int)->bool:
-    "Whether a process `pid` runs on this machine."
-    try: os.kill(pid, 0); return True
-    except ProcessLookupError: return False
-    except PermissionError: return True
 
 def lock_checkpoint(path, # the checkpoint file, or None
                    )->FileLock: # the held lock (None without a checkpoint)
@@ -321,6 +344,11 @@ def release_checkpoint(lock:FileLock):
     if lock is None or not lock.is_locked: return
     _holder_file(Path(lock.lock_file[:-len('.lock')])).unlink(missing_ok=True)
     lock.release(force=True)
+
+def release_checkpoint_at(path, # a checkpoint path, or None
+                         ):
+    "Release this process's lock on the checkpoint `path`, if it holds one (whatever stopped the run: an error, a Ctrl-C)."
+    if path is not None: release_checkpoint(_HELD.get(_lock_key(path)))
 
 # %% ../nbs/11_checks.ipynb #c17a4777
 MIN_PIXEL_CHANGE = 0.01   # summed mean |change| of the stored pixels below which a run is said to have barely moved them

@@ -7,22 +7,25 @@ from __future__ import annotations
 import os, time, warnings
 from pathlib import Path
 import torch
-from .pretrain import atomic_write, sweep_temps
+from .files import atomic_write, sweep_temps
 from .evaluate import evaluate, evaluate_random
-from .distributed import _rank, _world, split_summary
-from .synthetic import read_checkpoint, SyntheticSet
+from .distributed import process_rank, world_size, split_summary
+from .files import read_checkpoint
+from .synthetic import SyntheticSet
 from fastcore.meta import delegates
 import tempfile
 from .methods import method_of
 from .presets import eval_settings
 from .checks import check_writable
-from .condense import condense, _spec_from_settings, _as_train_test
+from .condense import condense
+from .models import spec_from_settings
+from .datasets import as_train_test
 from .evaluate import evaluate_protocol, random_subset
-from .figures import validation_split
+from .evaluate import validation_split
 from .tm import ZCA, whiten
 
 # %% auto #0
-__all__ = ['main', 'condense_and_compare', 'save_synset']
+__all__ = ['main', 'condense_and_compare', 'save_synset', 'run_main']
 
 # %% ../nbs/13_cli.ipynb #8734961f
 @delegates(condense)
@@ -39,14 +42,14 @@ def condense_and_compare(dataset:str='digits', # dataset name
     "Condense, evaluate against random real images of equal storage, save; print what was measured."
     t0 = time.perf_counter()
     out = check_writable(out, 'output folder', folder=True)   # before any work
-    name, train, test = _as_train_test(dataset, kwargs.pop('root', 'data'), kwargs.pop('download', False))
-    rank, world = _rank(), _world()
+    name, train, test = as_train_test(dataset, kwargs.pop('root', 'data'), kwargs.pop('download', False))
+    rank, world = process_rank(), world_size()
     if rank == 0: print(f"condensing {name}: method {method} ({method_of(method).summary}), ipc {ipc}{split_summary(world, train.num_classes)}")
     during = {} if protocol == 'common' else {'protocol': protocol}   # 'common' needs a validation split: it evaluates the finished set only
     syn = condense((train, test), ipc, method, seed=seed, device=device, progress=progress, **during, **kwargs)
     if rank != 0: return None   # under torchrun, process 0 alone evaluates and writes
     s, t_condense = syn.settings, time.perf_counter() - t0
-    spec = _spec_from_settings(train, s)
+    spec = spec_from_settings(train, s)
     x, y = syn.decode()
     if protocol == 'common':   # the lr chosen on a validation split carved from the training data, never on the test set
         val = validation_split(train)[1]
@@ -172,6 +175,12 @@ def _is_program(g:dict)->bool:
     "True when this module is the program: the `mas_condense` script, or `python -m mas_nbdev.condense`."
     if Path(sys.argv[0]).name == 'mas_condense': return True
     return g.get('__name__') == '__main__' and bool(g.get('__file__')) and Path(g['__file__']).resolve() == Path(sys.argv[0]).resolve()
+
+def run_main(argv:list=None, # the options (default: the program's, sys.argv[1:])
+            ):
+    "Run `mas_condense` with `argv`, options spelled with dashes or underscores, as `python -m mas_nbdev` does."
+    sys.argv[1:] = _underscored_argv(main.__wrapped__, sys.argv[1:] if argv is None else list(argv))
+    main()
 
 if _is_program(globals()): sys.argv[1:] = _underscored_argv(main, sys.argv[1:])
 main = call_parse(main)   # as the last statement of the module: `python -m mas_nbdev.condense` runs main here

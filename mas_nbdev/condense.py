@@ -4,38 +4,26 @@
 
 # %% ../nbs/12_condense.ipynb #ecbc87bd
 from __future__ import annotations
-import os, math, time, random, copy, warnings, numbers
-from dataclasses import dataclass, field
+import math, time, warnings, importlib, sys
 from pathlib import Path
-import numpy as np
 import torch
-import torch.nn.functional as F
-from torch import nn, Tensor
-from .data import ImageData, ClassSampler, get_dataset, from_tensors
-from .models import net_spec, make_net
+from .data import ClassSampler, place_data
+from .datasets import as_train_test
+from .models import make_net, spec_from_settings
 from .augment import DSA
-from .train import sgd, train_epoch, out_of_memory
-from .data import ship, place_data
-from .pretrain import ModelPool, pretrain_pool, atomic_save, atomic_write, sweep_temps
-from .perturb import perturb
-from .evaluate import evaluate, evaluate_random, EvalResult
-from .distributed import partition, _rank, _world, split_summary
-from .synthetic import (METRICS, matched_params, grad_distance, _layer_distance, match_loss, class_gradients, match_losses,
-                                 decode, decode_set, decoded_per_class, INITS, _check_init, init_images, write_checkpoint, read_checkpoint, check_state, SyntheticSet,
-                                 class_rows, ClassMomentumSGD, class_generators)
-from fastcore.meta import delegates
+from .train import sgd, train_epoch
+from .files import write_checkpoint, read_checkpoint, check_state, sweep_temps
+from .pretrain import ModelPool, pretrain_pool
+from .evaluate import evaluate, EvalResult
+from .distributed import partition, process_rank
+from .synthetic import decode_set, decoded_per_class, to_pixel_units, SyntheticSet, ClassMomentumSGD, class_generators
+from .init import init_images, check_init
 from .methods import METHODS, SOURCES, method_of, network_source
-from .presets import PRESETS, PRECISIONS, LR_IMG_RULES, condense_settings, eval_settings
-from .checks import (seed_everything, rng_state, set_rng_state, kept_rng, _check_resume, _flops_of, deterministic_algorithms,
-                              check_backend, _check_device, check_args, check_run, check_writable, lock_checkpoint, release_checkpoint,
-                              CheckpointInUse, _HELD, _lock_key, pixel_change, nonfinite_error, finish_run)
-from .matching import match_step, inner_step, _outer_iteration, _fresh_flops
+from .presets import condense_settings, eval_settings
+from .checks import seed_everything, rng_state, set_rng_state, kept_rng, check_resume, flops_of, deterministic_algorithms, check_device, check_backend, check_args, check_run, lock_checkpoint, release_checkpoint_at, nonfinite_error, finish_run
+from .matching import fresh_net_flops
 from .baselines import SetSGD, normalised_init
-from .synthetic import to_pixel_units
-from .data import _resized
-import sys
 from .cafe import noise_init
-
 
 # %% auto #0
 __all__ = ['condense']
@@ -45,28 +33,6 @@ def _user_paths(checkpoint, overrides:dict)->tuple:
     "`checkpoint` and the `pool`, `experts` and `root` paths with '~' expanded (the command line's shell does it; Python does not)."
     home = lambda p: Path(p).expanduser() if isinstance(p, (str, Path)) and str(p).startswith('~') else p
     return home(checkpoint), {**overrides, **{k: home(overrides[k]) for k in ('pool', 'experts', 'root') if k in overrides}}
-
-def _as_train_test(dataset, root='data', download=False, im_size=None)->tuple:
-    "(name, train, test) from a dataset name, an `ImageData`, a (train, test) pair or an (images, labels) pair (resized to `im_size`)."
-    if isinstance(dataset, str): return (dataset, *get_dataset(dataset, root, download, im_size))
-    if im_size is not None:
-        name, train, test = _as_train_test(dataset, root, download)
-        return name, _resized(train, im_size), test if test is None else _resized(test, im_size)
-    if isinstance(dataset, ImageData): return dataset.name, dataset, None
-    if isinstance(dataset, (tuple, list)) and len(dataset) == 2:
-        a, b = dataset
-        if isinstance(a, ImageData):
-            if b is not None and not isinstance(b, ImageData):
-                raise TypeError(f"the test set of a (train, test) pair must be an ImageData or None, got {type(b).__name__}; wrap tensors with "
-                                f"from_tensors(images, labels, num_classes={a.num_classes}, mean={a.mean}, std={a.std}).")
-            return a.name, a, b
-        if isinstance(a, Tensor): d = from_tensors(a, b); return d.name, d, None
-    raise TypeError("dataset must be a name (e.g. 'digits', 'cifar10'), an ImageData, a (train, test) pair of "
-                    f"ImageData or an (images, labels) pair of tensors; got {type(dataset).__name__}.")
-
-def _spec_from_settings(train:ImageData, s:dict)->dict:
-    "The network spec the settings `s` ask for, shaped for `train` (width, depth and norm apply to the ConvNet only)."
-    return net_spec(train, s['arch'], **({'width': s['width'], 'depth': s['depth'], 'norm': s['norm']} if s['arch'] == 'convnet' else {}))
 
 def _train_members(train, test, spec, s:dict, k:int, epochs:int, seed:int, device, decay_epochs:int=None):
     "`k` early-stage networks trained with the run's network settings (the pool, or herding's one network)."
@@ -103,30 +69,30 @@ def _train_flops_per_epoch(train, spec, s, device):
         net = make_net(spec, device)
         aug = DSA(s['net_strategy'], train.mean, train.std, per_sample=True)
         x, y = train.images[:s['net_batch']], train.labels[:s['net_batch']]
-        _, flops = _flops_of(lambda: train_epoch(net, x, y, sgd(net), aug, s['net_batch'], s['cutmix_p']))
+        _, flops = flops_of(lambda: train_epoch(net, x, y, sgd(net), aug, s['net_batch'], s['cutmix_p']))
     return flops * math.ceil(len(train) / s['net_batch'])
 
 # %% ../nbs/12_condense.ipynb #e9e655c7
 def _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides, deterministic=False)->tuple:
     "Data (placed on the device when it fits), complete settings and the network spec, everything checked before any data reaches the device."
-    name, train, test = _as_train_test(dataset, overrides.get('root', 'data'), overrides.get('download', False), overrides.get('im_size'))
+    name, train, test = as_train_test(dataset, overrides.get('root', 'data'), overrides.get('download', False), overrides.get('im_size'))
     s = condense_settings(name, ipc, method, iterations, inner_loop, seed, **overrides)
     s['data_shape'] = tuple(train.images.shape)
     s = check_run(train, test, s, eval_at)   # data and settings against each other; adds the data's fingerprint
-    _check_init(train, ipc, s.get('factor', 1), s['init'])
+    check_init(train, ipc, s.get('factor', 1), s['init'])
     check_backend(s, device, deterministic)
     train, s['data_placement'] = place_data(train, device)
-    if s['data_placement'] == 'host' and _rank() == 0:
+    if s['data_placement'] == 'host' and process_rank() == 0:
         print(f"{name}: the training images ({train.images.nbytes / 1e9:.1f} GB) stay in host memory, as they take more than half "
               f"of {device}'s free memory; every batch is copied to the GPU as it is drawn.")
-    return name, train, test, s, _spec_from_settings(train, s)
+    return name, train, test, s, spec_from_settings(train, s)
 
 def _resume(checkpoint, s:dict, device)->dict:
     "The checkpoint's contents when `checkpoint` exists and matches the settings `s`, else None."
     if not checkpoint or not Path(checkpoint).exists(): return None
     saved = read_checkpoint(checkpoint)   # on the CPU: generator states and sampler orders stay there; images are copied in place
     check_state(saved, 'checkpoint', checkpoint, full=True)   # odd contents: one message, before anything is restored
-    _check_resume({k: v for k, v in saved['settings'].items() if k not in ('pool_seconds', 'pool_flops')}, s, checkpoint)
+    check_resume({k: v for k, v in saved['settings'].items() if k not in ('pool_seconds', 'pool_flops')}, s, checkpoint)
     if saved['iteration'] > s['iterations']:
         raise ValueError(f"checkpoint {str(checkpoint)!r} has {saved['iteration']} iterations done, more than the "
                          f"{s['iterations']} asked for; ask for at least {saved['iteration']}.")
@@ -180,7 +146,7 @@ def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) p
             )->SyntheticSet: # the learned set, its settings and history
     "Condense `dataset` into `ipc` images per class by gradient matching; the network source depends on `method`. `overrides`: any setting of `condense_settings`, plus `pool` (a `ModelPool` or a file), `root`, `download`, `im_size`."
     exact = deterministic_algorithms(deterministic)
-    part = partition(distributed, None if device is None else _check_device(device))
+    part = partition(distributed, None if device is None else check_device(device))
     try:
         with exact, warnings.catch_warnings():
             if not part.is_main: warnings.simplefilter('ignore')   # under torchrun each warning once, from process 0
@@ -192,7 +158,7 @@ def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) p
                                "a checkpoint written so far is kept and resumes either way.") from e
         raise
     finally:
-        if checkpoint is not None: release_checkpoint(_HELD.get(_lock_key(checkpoint)))   # whatever stopped the run (an error, Ctrl-C)
+        if checkpoint is not None: release_checkpoint_at(checkpoint)   # whatever stopped the run (an error, Ctrl-C)
         part.close()
 
 def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkpoint, checkpoint_every, eval_at, progress,
@@ -272,7 +238,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         syn.history.append(record)
         if st['flops_step'] is not None:   # iterations that ended before a step could be counted get the count now
             for r in syn.history:
-                if r['flops'] is None: r['flops'] = st['flops_step'] * s['inner_loop'] + _fresh_flops(st, s)
+                if r['flops'] is None: r['flops'] = st['flops_step'] * s['inner_loop'] + fresh_net_flops(st, s)
         if progress: its.comment = f"loss {record['loss']:.4g}" + (f", acc {record['acc']:.1f}%" if 'acc' in record else '')
         if checkpoint and (syn.iteration % checkpoint_every == 0 or syn.iteration == s['iterations']): save()
     syn.images = part.gather_rows(syn.images.detach(), ipc)   # every class from its owner; a plain tensor (no grad)
@@ -280,13 +246,31 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
     return finish_run(syn, lock)   # non-finite images refused, a static run warned about, the lock released
 
 # %% ../nbs/12_condense.ipynb #70ff4ca6
+_MOVED = {   # name -> the module it moved to (0.0.2): the old import still works, with a warning
+    **dict.fromkeys(('CheckpointInUse', 'check_backend', 'check_writable', 'pixel_change'), 'checks'),
+    **dict.fromkeys(('condense_and_compare', 'main', 'save_synset'), 'cli'),
+    **dict.fromkeys(('from_tensors', 'ship'), 'data'),
+    **dict.fromkeys(('get_dataset',), 'datasets'),
+    **dict.fromkeys(('split_summary',), 'distributed'),
+    **dict.fromkeys(('evaluate_random',), 'evaluate'),
+    **dict.fromkeys(('atomic_save', 'atomic_write'), 'files'),
+    **dict.fromkeys(('INITS',), 'init'),
+    **dict.fromkeys(('METRICS', 'class_gradients', 'grad_distance', 'match_loss', 'match_losses', 'matched_params'), 'losses'),
+    **dict.fromkeys(('inner_step', 'match_step'), 'matching'),
+    **dict.fromkeys(('net_spec',), 'models'),
+    **dict.fromkeys(('perturb',), 'perturb'),
+    **dict.fromkeys(('LR_IMG_RULES', 'PRECISIONS', 'PRESETS'), 'presets'),
+    **dict.fromkeys(('class_rows', 'decode'), 'synthetic'),
+    **dict.fromkeys(('out_of_memory',), 'train'),
+}
+
 def __getattr__(name:str):
-    "`condense_and_compare`, `save_synset` and `main` moved to `mas_nbdev.cli`; importing them from here still works."
-    if name in ('condense_and_compare', 'save_synset', 'main'):
-        import mas_nbdev.cli
-        return getattr(mas_nbdev.cli, name)
-    raise AttributeError(f"module 'mas_nbdev.condense' has no attribute {name!r}")
+    "A name that moved from here to another module still imports from here, with a warning that says where it lives now."
+    if name not in _MOVED: raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(f"{name} moved to mas_nbdev.{_MOVED[name]}; import it from there (this old path will be removed).", FutureWarning, stacklevel=2)
+    return getattr(importlib.import_module(f"mas_nbdev.{_MOVED[name]}"), name)
 
 if __name__ == '__main__' and Path(globals().get('__file__') or '').name == 'condense.py':   # `python -m mas_nbdev.condense`, not this notebook
-    from mas_nbdev.cli import main, _underscored_argv
-    sys.argv[1:] = _underscored_argv(main.__wrapped__, sys.argv[1:]); main()
+    print("python -m mas_nbdev.condense is now python -m mas_nbdev (or mas_condense); this old path will be removed.", file=sys.stderr)
+    import runpy
+    runpy.run_module('mas_nbdev', run_name='__main__', alter_sys=True)

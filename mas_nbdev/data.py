@@ -4,9 +4,8 @@
 
 # %% ../nbs/00_data.ipynb #81457654
 from __future__ import annotations
-import os, math, struct, pickle, hashlib, dataclasses, inspect, linecache, re
-from dataclasses import dataclass, field
-from pathlib import Path
+import math, hashlib, dataclasses, inspect, linecache, re
+from dataclasses import dataclass
 from fastcore.meta import delegates
 import numpy as np
 import torch
@@ -14,9 +13,8 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['DATASETS', 'IMAGENET_SUBSETS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'FieldsDoc', 'to_float', 'ImageData', 'from_tensors',
-           'data_fingerprint', 'same_data', 'from_dataset', 'digits_data', 'load_torchvision', 'get_dataset',
-           'imagenet_classes', 'load_imagenet', 'ClassSampler', 'ship', 'fits_on', 'place_data']
+__all__ = ['FieldsDoc', 'to_float', 'ImageData', 'from_tensors', 'data_fingerprint', 'same_data', 'from_dataset', 'resized',
+           'digits_data', 'ClassSampler', 'ship', 'fits_on', 'place_data']
 
 # %% ../nbs/00_data.ipynb #fieldsdoc00
 class FieldsDoc:
@@ -265,6 +263,16 @@ def from_dataset(ds, # a map-style Dataset whose items are (image, label)
     if not images: raise ValueError("the dataset is empty.")
     return from_tensors(torch.stack(images), torch.tensor(labels), num_classes, **kwargs)
 
+# %% ../nbs/00_data.ipynb #ad3ac641
+def resized(data:ImageData, # a data set
+            size:int, # the new side
+           )->ImageData: # the same images at size x size (`data` itself when it has that size already)
+    "`data` with its images resized (bilinear, antialiased) to size x size, kept uint8 when they are."
+    if data.im_size == (size, size): return data
+    x = F.interpolate(to_float(data.images), size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 1)
+    if data.images.dtype == torch.uint8: x = (x * 255).round().to(torch.uint8)
+    return ImageData(x, data.labels, data.num_classes, data.mean, data.std, data.name, data.classes)
+
 # %% ../nbs/00_data.ipynb #3f414f4a
 def digits_data(size:int=16, # side of the resized images (the originals are 8 x 8)
                 test_frac:float=0.25, # fraction of each class held out for testing
@@ -282,147 +290,6 @@ def digits_data(size:int=16, # side of the resized images (the originals are 8 x
     classes = [str(i) for i in range(10)]
     return (ImageData(x[tr], y[tr], 10, mean, std, 'digits', classes),
             ImageData(x[te], y[te], 10, mean, std, 'digits', classes))
-
-# %% ../nbs/00_data.ipynb #c0ae68ce
-DATASETS = {
-    # name: (torchvision class, mean, std, number of classes)
-    'cifar10':       ('CIFAR10',      (0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010), 10),
-    'cifar100':      ('CIFAR100',     (0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010), 100),
-    'svhn':          ('SVHN',         (0.4377, 0.4438, 0.4728), (0.1980, 0.2010, 0.1970), 10),
-    'mnist':         ('MNIST',        (0.1307,), (0.3081,), 10),
-    'fashion_mnist': ('FashionMNIST', (0.2861,), (0.3530,), 10),
-}
-# ImageNet subsets (read from a folder tree by `load_imagenet`, below): name -> number of classes, and their normalisation
-IMAGENET_SUBSETS = {'imagenet10': 10, 'imagenet100': 100}
-IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
-
-# %% ../nbs/00_data.ipynb #04ff4841
-def _uint8_nchw(data)->Tensor:
-    "torchvision's image array (N x H x W, N x H x W x C or N x C x H x W) as an N x C x H x W uint8 tensor."
-    x = torch.as_tensor(np.asarray(data))
-    if x.ndim == 3: return x[:, None]
-    return x if x.shape[1] in (1, 3) else x.permute(0, 3, 1, 2)
-
-def load_torchvision(name:str, # a key of DATASETS
-                     root:str='data', # folder holding (or receiving) the dataset files
-                     train:bool=True, # training split, or test split
-                     download:bool=False, # fetch the files when missing (needs the network)
-                    )->ImageData:
-    "One split of a torchvision dataset, in memory."
-    import torchvision.datasets as tvd
-    cls_name, mean, std, k = DATASETS[name]
-    cls = getattr(tvd, cls_name)
-    split = dict(split='train' if train else 'test') if name == 'svhn' else dict(train=train)
-    try: ds = cls(str(root), download=download, **split)
-    except (RuntimeError, OSError) as e:   # OSError: urllib's URLError when offline
-        if download:
-            raise OSError(f"could not download {name} ({type(e).__name__}: {str(getattr(e, 'reason', e)).splitlines()[0][:120]}); downloading "
-                          f"needs the network. Without it, copy the dataset's files (torchvision's {cls_name} layout) into "
-                          f"{str(root)!r} on a machine with the network, then run without download.") from None
-        if not isinstance(e, RuntimeError): raise
-        raise FileNotFoundError(f"{name} ({'train' if train else 'test'}) was not found under {str(root)!r} ({e}). "
-            f"Pass download=True to fetch it (needs the network), or root= the folder that holds it.") from None
-    labels = torch.as_tensor(np.asarray(ds.labels if name == 'svhn' else ds.targets))
-    classes = list(getattr(ds, 'classes', [])) or None
-    return ImageData(_uint8_nchw(ds.data).float() / 255, labels, k, mean, std, name, classes)
-
-# %% ../nbs/00_data.ipynb #791c9163
-def _resized(data:ImageData, size:int)->ImageData:
-    "`data` with its images resized (bilinear, antialiased) to size x size."
-    if data.im_size == (size, size): return data
-    x = F.interpolate(to_float(data.images), size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 1)
-    if data.images.dtype == torch.uint8: x = (x * 255).round().to(torch.uint8)
-    return ImageData(x, data.labels, data.num_classes, data.mean, data.std, data.name, data.classes)
-
-def get_dataset(name:str='digits', # 'digits' (offline default), a key of DATASETS, 'imagenet10' or 'imagenet100'
-                root:str='data', # data folder for the torchvision datasets; for ImageNet, the folder holding train/ and val/
-                download:bool=False, # download a missing torchvision dataset
-                im_size:int=None, # resize the images to im_size x im_size (None: the dataset's own size, 224 for ImageNet)
-               )->tuple: # (train, test) ImageData
-    "The (train, test) pair of a dataset by name."
-    if name in IMAGENET_SUBSETS:
-        if download: raise ValueError("ImageNet cannot be downloaded automatically; pass root= the folder holding its train/ and val/.")
-        n, size = IMAGENET_SUBSETS[name], im_size or 224
-        # decoded once into memory-mapped files (ImageNet-100 is 19.6 GB as uint8): host memory is not the limit, and the
-        # processes of a distributed run share the pages instead of holding a copy each
-        return load_imagenet(root, n, 'train', size, cache=True), load_imagenet(root, n, 'val', size, cache=True)
-    if name == 'digits': pair = digits_data()
-    elif name in DATASETS: pair = (load_torchvision(name, root, True, download), load_torchvision(name, root, False, download))
-    else: raise ValueError(f"unknown dataset {name!r}; choose one of {['digits', *DATASETS, *IMAGENET_SUBSETS]}, "
-                           "or pass your own data through `from_tensors` / `from_dataset`.")
-    return pair if im_size is None else tuple(_resized(d, im_size) for d in pair)
-
-# %% ../nbs/00_data.ipynb #0754a683
-def imagenet_classes(n:int=100, # 10 (ImageNet-10) or 100 (ImageNet-100)
-                    )->list: # WordNet ids, class index = position
-    "The WordNet ids of ImageNet-`n`, in the authors' order, read from the `imagenet_subsets.txt` shipped with the package."
-    from importlib.resources import files
-    text = (files('mas_nbdev')/'imagenet_subsets.txt').read_text()
-    wnids = [l.strip() for l in text.splitlines() if l.strip() and not l.startswith('#')]
-    if n not in IMAGENET_SUBSETS.values(): raise ValueError(f"ImageNet subsets have 10 or 100 classes, not {n}.")
-    return wnids[:n]
-
-# %% ../nbs/00_data.ipynb #76e6f89a
-_IMG_EXT = ('.jpeg', '.jpg', '.png', '.bmp', '.webp')
-
-class _ImageFiles(torch.utils.data.Dataset):
-    "Image files decoded to RGB, shorter side resized to `size`, centre-cropped to size x size, as uint8 C x H x W."
-    def __init__(self, files:list, size:int): self.files, self.size = files, size
-    def __len__(self): return len(self.files)
-    def __getitem__(self, i):
-        from PIL import Image
-        from torchvision.transforms.functional import resize, center_crop, pil_to_tensor
-        with Image.open(self.files[i]) as im:
-            return pil_to_tensor(center_crop(resize(im.convert('RGB'), self.size), self.size))
-
-def _decode_into(images, files:list, size:int, workers:int):
-    "Decode `files` into `images` (a uint8 tensor or array, N x 3 x size x size), 64 at a time."
-    loader = torch.utils.data.DataLoader(_ImageFiles(files, size), batch_size=64, num_workers=workers)
-    i = 0
-    for xb in loader: images[i:i + len(xb)] = xb.numpy() if isinstance(images, np.ndarray) else xb; i += len(xb)
-    return images
-
-def _cached_decode(files:list, size:int, workers:int, folder:Path, tag:str)->Tensor:
-    "The decoded images memory-mapped from a uint8 `.npy` file in `folder`, decoded into it the first time (named by a hash of the files)."
-    key = hashlib.sha256('\n'.join(f"{f}\t{f.stat().st_size}\t{f.stat().st_mtime_ns}" for f in files).encode()).hexdigest()[:16]
-    try: folder.mkdir(parents=True, exist_ok=True); probe = os.access(folder, os.W_OK)
-    except OSError: probe = False
-    if not probe and not (folder/f'{tag}_{size}px_{key}.npy').exists():   # a read-only copy of ImageNet: the cache goes to the user's
-        folder = Path(os.environ.get('XDG_CACHE_HOME', Path.home()/'.cache'))/'mas_nbdev'; folder.mkdir(parents=True, exist_ok=True)
-    path = folder/f'{tag}_{size}px_{key}.npy'
-    if not path.exists():
-        tmp = folder/f'.{path.name}.{os.getpid()}.mas_nbdev.tmp'
-        try:
-            arr = np.lib.format.open_memmap(tmp, mode='w+', dtype=np.uint8, shape=(len(files), 3, size, size))
-            _decode_into(arr, files, size, workers); arr.flush(); del arr
-            os.replace(tmp, path)   # complete or absent: a decode killed half-way leaves no cache behind
-        finally: tmp.unlink(missing_ok=True)
-    return torch.from_numpy(np.load(path, mmap_mode='c'))   # copy-on-write pages: nothing ever writes back to the file
-
-def load_imagenet(root:str, # folder holding train/ and val/, one sub-folder per WordNet id
-                  classes=10, # 10 or 100 (the authors' subsets), or a list of WordNet ids
-                  split:str='train', # 'train' or 'val'
-                  size:int=224, # shorter side resized to this, then centre-cropped to size x size
-                  workers:int=0, # processes decoding images (0: in this process)
-                  name:str=None, # dataset name (default: 'imagenet10' / 'imagenet100' / 'imagenet')
-                  cache:bool|str|Path=False, # True or a folder: decode once into a uint8 file there (True: root/.mas_nbdev_cache) and memory-map it
-                 )->ImageData: # uint8 images
-    "One split of an ImageNet subset read from a folder tree, held as uint8."
-    wnids = imagenet_classes(classes) if isinstance(classes, int) else list(classes)
-    name = name or (f'imagenet{classes}' if isinstance(classes, int) else 'imagenet')
-    folder = Path(root)/split
-    if not folder.is_dir():
-        raise FileNotFoundError(f"{str(folder)!r} does not exist: root must hold ImageNet's train/ and val/ folders, "
-                                "each with one sub-folder of images per WordNet id (e.g. train/n01749939/*.JPEG).")
-    files, labels = [], []
-    for c, wnid in enumerate(wnids):
-        fs = sorted(f for f in (folder/wnid).glob('*') if f.suffix.lower() in _IMG_EXT) if (folder/wnid).is_dir() else []
-        if not fs: raise FileNotFoundError(f"no images of class {wnid} (index {c}) in {str(folder/wnid)!r}; "
-                                           f"{split}/ needs a folder of images for each of the {len(wnids)} classes.")
-        files += fs; labels += [c] * len(fs)
-    if cache: images = _cached_decode(files, size, workers, Path(root)/'.mas_nbdev_cache' if cache is True else Path(cache), f'{name}_{split}')
-    else: images = _decode_into(torch.empty(len(files), 3, size, size, dtype=torch.uint8), files, size, workers)
-    return ImageData(images, torch.tensor(labels), len(wnids), IMAGENET_MEAN, IMAGENET_STD, name, wnids)
 
 # %% ../nbs/00_data.ipynb #7c3ca11e
 class ClassSampler:
@@ -497,3 +364,15 @@ def place_data(data:ImageData, # the training data
     "Put `data` on `device` when it fits in `max_fraction` of the device's free memory; else keep it in host memory."
     if fits_on(data.images, device, max_fraction): return data.to(device), 'device'
     return data, 'host'
+
+# %% ../nbs/00_data.ipynb #99f03393
+import warnings, importlib
+_MOVED = {   # name -> the module it moved to (0.0.2): the old import still works, with a warning
+    **dict.fromkeys(('DATASETS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'IMAGENET_SUBSETS', 'get_dataset', 'imagenet_classes', 'load_imagenet', 'load_torchvision'), 'datasets'),
+}
+
+def __getattr__(name:str):
+    "A name that moved from here to another module still imports from here, with a warning that says where it lives now."
+    if name not in _MOVED: raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(f"{name} moved to mas_nbdev.{_MOVED[name]}; import it from there (this old path will be removed).", FutureWarning, stacklevel=2)
+    return getattr(importlib.import_module(f"mas_nbdev.{_MOVED[name]}"), name)

@@ -12,7 +12,7 @@ from torch import nn, Tensor
 from .synthetic import class_rows
 
 # %% auto #0
-__all__ = ['partition', 'split_summary', 'Partition', 'process_device', 'process_partition']
+__all__ = ['partition', 'world_size', 'process_rank', 'split_summary', 'Partition', 'process_device', 'process_partition']
 
 # %% ../nbs/17_distributed.ipynb #6bac8f40
 def _env_int(name:str, default:int)->int:
@@ -22,16 +22,16 @@ def _env_int(name:str, default:int)->int:
     try: return int(v)
     except ValueError: raise ValueError(f"the environment variable {name}={v!r} is not an integer; unset it, or launch with torchrun, which sets it.") from None
 
-def _world()->int:
+def world_size()->int:
     "The number of processes of this run: the process group's, else torchrun's WORLD_SIZE (1 outside torchrun)."
     if dist.is_available() and dist.is_initialized(): return dist.get_world_size()
     return max(1, _env_int('WORLD_SIZE', 1))
 
-def _rank()->int:
+def process_rank()->int:
     "This process's rank: the process group's, else torchrun's RANK when WORLD_SIZE > 1; a run of one process is rank 0."
     if dist.is_available() and dist.is_initialized(): return dist.get_rank()
     rank = _env_int('RANK', 0)
-    if _world() > 1: return rank
+    if world_size() > 1: return rank
     if rank != 0: warnings.warn(f"RANK={rank} is set in the environment, but this run has one process (WORLD_SIZE is unset or 1), "
                                 "so it runs as process 0 and writes its results; unset RANK, or launch with torchrun.")
     return 0

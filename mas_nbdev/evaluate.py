@@ -18,7 +18,7 @@ from .train import train_net
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'COMMON_LR_GRID', 'EvalResult', 'evaluate', 'evaluate_protocol', 'random_subset', 'evaluate_random',
-           'evaluate_full', 'imagenet_eval_epochs']
+           'evaluate_full', 'imagenet_eval_epochs', 'validation_split']
 
 # %% ../nbs/14_evaluate.ipynb #0ee6c1da
 @dataclass
@@ -197,3 +197,17 @@ def imagenet_eval_epochs(ipc:int, # stored images per class
     epochs = 3000 if n == 1 else 2000 if n <= 10 else 1500 if n <= 50 else 1000 if n <= 200 else 500 if n <= 500 else 300
     if num_classes == 100: epochs = int(2 / 3 * epochs) // 100 * 100
     return epochs
+
+# %% ../nbs/14_evaluate.ipynb #a097d0c0
+def validation_split(train:ImageData, # the training data
+                     frac:float=0.2, # fraction of each class held out for validation
+                     seed:int=0, # seed of the split
+                    )->tuple: # (the rest of the training data, the validation data), disjoint
+    "A stratified validation split carved from the training data (the test set is never touched)."
+    g, val = torch.Generator().manual_seed(seed), []
+    for c in range(train.num_classes):
+        idx = torch.nonzero(train.labels.cpu() == c).flatten()
+        val.append(idx[torch.randperm(len(idx), generator=g, device='cpu')[:round(frac * len(idx))]])
+    val = torch.cat(val).sort().values
+    keep = torch.ones(len(train), dtype=torch.bool); keep[val] = False
+    return train.subset(torch.nonzero(keep).flatten()), train.subset(val)

@@ -4,199 +4,20 @@
 
 # %% ../nbs/16_figures.ipynb #3e364ea2
 from __future__ import annotations
-import json, os, time, urllib.request
 from pathlib import Path
 import numpy as np
 import matplotlib.axes
-import torch
-import mas_nbdev
-from .data import ImageData, get_dataset
-from .condense import condense, condense_settings, METHODS
-from .methods import settings_for, ALIASES
-from .pretrain import atomic_write
+from .files import atomic_write
+from .experiments import grid_scores, chosen_lr
+from .table import TABLE_ROWS, reference_key
 
 # %% auto #0
-__all__ = ['DIGITS_CHECKPOINTS', 'DIGITS_ABLATIONS', 'CIFAR_CHECKPOINTS', 'LR_GRID', 'PAPER_SPEEDUP', 'STYLE', 'REPO_RAW',
-           'TABLE_ROWS', 'TABLE_GRIDS', 'TABLE_FRACTIONS', 'PAPER_ROWS', 'load_results', 'run_experiment',
-           'validation_split', 'lr_grid', 'grid_scores', 'chosen_lr', 'grid_table', 'curve', 'cost_to_reach',
-           'speedup_table', 'accuracy_table', 'paper_table', 'plot_curves', 'figure3', 'figure4', 'summary_table',
-           'figures_dir', 'committed_results', 'table_lr_img', 'table_scores', 'table_experiment', 'results_table',
-           'table_ranking', 'work_dir']
+__all__ = ['PAPER_SPEEDUP', 'STYLE', 'PAPER_ROWS', 'grid_table', 'curve', 'cost_to_reach', 'speedup_table', 'accuracy_table',
+           'paper_table', 'plot_curves', 'figure3', 'figure4', 'summary_table', 'results_table', 'table_ranking',
+           'work_dir']
 
-# %% ../nbs/16_figures.ipynb #ee3286d0
-DIGITS_CHECKPOINTS = {'idc': [1, 2, 5, 10, 20, 50], 'mas': [1, 2, 5, 10, 20]}   # MAS to 20 its: its 10 (5x fewer) and 20 (2.5x fewer)
-DIGITS_ABLATIONS = {'early': [1, 2, 5, 10, 20], 'perturb': [1, 2, 5, 10, 20, 50]}
-CIFAR_CHECKPOINTS = {'idc': [10, 20, 50, 100, 200, 500, 1000, 2000], 'mas': [10, 20, 50, 100, 200, 400]}
-
-def _key(dataset, ipc, method, seed): return f"{dataset}/ipc{ipc}/{method}/seed{seed}"
-
-def load_results(path:str|Path, # a results JSON file written by run_experiment
-                )->dict:
-    "The results file at `path` (an empty one when it does not exist yet)."
-    path = Path(path)
-    return json.loads(path.read_text()) if path.exists() else {'runs': {}}
-
-def _write_json(obj, path):
-    "Write JSON atomically (`atomic_write`: a new temporary file in the same folder, then a rename; a planted link is replaced, never followed)."
-    text = json.dumps(obj, indent=1).encode()
-    atomic_write(path, lambda f: f.write(text))
-
-_NOT_SETTINGS = ('device', 'checkpoint_every')   # condense arguments that cannot change a run's result
-
-def _run_settings(dataset, ipc, method, its, seed, eval_epochs, eval_repeats, overrides)->dict:
-    "The complete settings of one (method, seed) run, as stored with it in the results file."
-    kw = {k: v for k, v in overrides.items() if k not in _NOT_SETTINGS}
-    if eval_epochs is not None: kw['eval_epochs'] = eval_epochs
-    s = condense_settings(dataset, ipc, method, iterations=max(its), seed=seed, eval_repeats=eval_repeats, **kw)
-    return json.loads(json.dumps(dict(s, checkpoints=sorted(its))))   # as it reads back from JSON
-
-def _condense_job(job:dict)->dict:
-    "One condensation with evaluations at its checkpoints (in this process or a worker's); its record for the results file."
-    if job.get('threads'): torch.set_num_threads(job['threads'])
-    its, extra = job['checkpoints'], dict(job['overrides'])
-    if job['eval_epochs'] is not None: extra['eval_epochs'] = job['eval_epochs']
-    if job['checkpoint'] is not None: extra['checkpoint'] = job['checkpoint']
-    t0 = time.perf_counter()
-    syn = condense(job['data'], job['ipc'], job['method'], iterations=max(its), seed=job['seed'], eval_at=its,
-                   progress=job['progress'], eval_repeats=job['eval_repeats'], **extra)
-    return dict(dataset=job['name'], ipc=job['ipc'], method=job['method'], seed=job['seed'], checkpoints=sorted(its),
-                pool_seconds=syn.settings['pool_seconds'], pool_flops=syn.settings['pool_flops'],
-                eval_epochs=syn.settings['eval_epochs'], eval_repeats=job['eval_repeats'], lr_img=syn.settings['lr_img'],
-                history=syn.history, wall_seconds=time.perf_counter() - t0)
-
-def _run_jobs(results, section:str, jobs:list, workers:int, verbose:bool, fn:str='_condense_job')->dict:
-    "Run the jobs (key, settings, job) that `results[section]` lacks, longest first, `workers` at a time, each by the function of this module named `fn`; save each as it finishes."
-    res = load_results(results); done = res.setdefault(section, {})
-    todo = []
-    for key, want, job in jobs:
-        if key in done:
-            have = done[key].get('settings', {})
-            diff = sorted(k for k in set(want) | set(have) if have.get(k) != want.get(k))
-            if diff: raise ValueError(
-                f"{str(results)!r} already holds {key}, made with other settings ("
-                + '; '.join(f"{k}={have.get(k)!r} there but {want.get(k)!r} now" for k in diff)
-                + "). Use another results file, or delete that run from it to redo it.")
-        else: todo.append((key, want, job))
-    todo.sort(key=lambda t: (t[2]['seed'], -max(t[2].get('checkpoints') or [0])))   # seed by seed (a run cut short has whole seeds), longest first
-    def finish(key, want, rec):
-        done[key] = dict(rec, settings=want); _write_json(res, results)
-        if verbose and 'history' in rec:
-            last = [h for h in rec['history'] if 'acc' in h][-1]
-            print(f"{section} {key}: {last['acc']:.1f}% after {last['iteration']} iterations ({rec['wall_seconds']:.0f} s)", flush=True)
-        elif verbose: print(f"{section} {key}: {rec['common']['acc']:.1f}% under 'common' ({rec['wall_seconds']:.0f} s)", flush=True)
-    if workers <= 1 or len(todo) <= 1:
-        for key, want, job in todo: finish(key, want, globals()[fn](job))
-        return res
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from mas_nbdev import figures   # the library's function: a worker imports it by name (one defined in a notebook it could not)
-    with ProcessPoolExecutor(min(workers, len(todo)), mp_context=multiprocessing.get_context('spawn')) as ex:
-        futures = {ex.submit(getattr(figures, fn), dict(job, threads=job.get('threads') or 1)): (key, want) for key, want, job in todo}
-        for f in as_completed(futures): finish(*futures[f], f.result())
-    return res
-
-def _lr_for(lr_img, res, dataset, ipc, method):
-    "The lr_img override of one run: none (the preset's), the value given, the method's entry of a dict, or the grid's choice."
-    if isinstance(lr_img, dict): lr_img = lr_img.get(method)
-    if isinstance(lr_img, str) and lr_img == 'grid': lr_img = chosen_lr(res, dataset, ipc, method)
-    return {} if lr_img is None else {'lr_img': lr_img}
-
-def run_experiment(results:str|Path, # path of the JSON results file (created with its folders, or extended)
-                   dataset:str='digits', # dataset name
-                   ipc:int|list=1, # stored images per class (a list: each of them)
-                   checkpoints:dict=None, # method -> outer iterations at which to evaluate (the last is the run's length)
-                   seeds:tuple=(0, 1, 2), # one condensation per (method, seed)
-                   eval_epochs:int=None, # evaluation schedule (default: the preset's)
-                   eval_repeats:int=1, # evaluation runs per checkpoint and seed
-                   verbose:bool=True, # print a line per finished run
-                   checkpoint_dir:str|Path=None, # folder for per-run checkpoints, so a killed run resumes where it stopped
-                   progress:bool=False, # a progress bar over each run's outer iterations
-                   lr_img:float|str|dict=None, # None: the preset's; a value; a dict method -> value; 'grid': the value lr_grid chose on validation (in the results file)
-                   workers:int=1, # runs at a time, each in its own process with one torch thread (>1: for a CPU with cores to spare)
-                   **overrides
-                  )->dict: # the results, as saved
-    "Condense once per (ipc, method, seed), evaluating at each checkpoint; results saved as they finish, done runs skipped; `overrides` go to `condense`."
-    checkpoints = checkpoints or (DIGITS_CHECKPOINTS if dataset == 'digits' else CIFAR_CHECKPOINTS)
-    checkpoints = {ALIASES.get(m, m): its for m, its in checkpoints.items()}   # 'mtt' is 'tm': its runs are filed under 'tm'
-    for m in checkpoints:
-        if m not in METHODS: raise ValueError(f"unknown method {m!r}; choose from {list(METHODS)} (or an alias: {ALIASES}).")
-    res, jobs = load_results(results), []
-    for i in ([ipc] if isinstance(ipc, int) else ipc):
-        for method, its in checkpoints.items():
-            kw = {**settings_for(method, overrides), **_lr_for(lr_img, res, dataset, i, method)}
-            for seed in seeds:
-                key = _key(dataset, i, method, seed)
-                ck = None if checkpoint_dir is None else Path(checkpoint_dir)/(key.replace('/', '_') + '.pt')
-                if ck is not None: ck.parent.mkdir(parents=True, exist_ok=True)
-                jobs.append((key, _run_settings(dataset, i, method, its, seed, eval_epochs, eval_repeats, kw),
-                             dict(data=dataset, name=dataset, ipc=i, method=method, seed=seed, checkpoints=list(its), eval_epochs=eval_epochs,
-                                  eval_repeats=eval_repeats, checkpoint=ck, progress=progress, overrides=kw)))
-    return _run_jobs(results, 'runs', jobs, workers, verbose)
-
-# %% ../nbs/16_figures.ipynb #w10grid02
+# %% ../nbs/16_figures.ipynb #e68defcd
 def _pm(mean, std, n): return f"{mean:.1f}" if n < 2 else f"{mean:.1f} ± {std:.1f}"   # no ± for one seed
-
-LR_GRID = (0.001, 0.002, 0.004)   # around the digits preset's 0.002, a factor 2 apart
-
-def validation_split(train:ImageData, # the training data
-                     frac:float=0.2, # fraction of each class held out for validation
-                     seed:int=0, # seed of the split
-                    )->tuple: # (the rest of the training data, the validation data), disjoint
-    "A stratified validation split carved from the training data (the test set is never touched)."
-    g, val = torch.Generator().manual_seed(seed), []
-    for c in range(train.num_classes):
-        idx = torch.nonzero(train.labels.cpu() == c).flatten()
-        val.append(idx[torch.randperm(len(idx), generator=g, device='cpu')[:round(frac * len(idx))]])
-    val = torch.cat(val).sort().values
-    keep = torch.ones(len(train), dtype=torch.bool); keep[val] = False
-    return train.subset(torch.nonzero(keep).flatten()), train.subset(val)
-
-def _grid_key(dataset, ipc, method, lr, seed): return f"{dataset}/ipc{ipc}/{method}/lr{lr:g}/seed{seed}"
-
-def lr_grid(results:str|Path, # path of the JSON results file: the grid goes into its 'grid' section
-            dataset:str='digits', # dataset name (its training data is split; its test set is not used)
-            ipcs:tuple=(1, 2), # stored images per class
-            methods:tuple=('idc', 'mas'), # the methods, each at its own budget
-            lrs:tuple=LR_GRID, # the lr_img values tried
-            seeds:tuple=(0,), # seeds per grid point
-            budget:dict=None, # method -> outer iterations (default: the preset's, e.g. IDC 50 and MAS 10 on the digits)
-            val_frac:float=0.2, # fraction of each class held out for validation
-            split_seed:int=0, # seed of the validation split
-            eval_epochs:int=None, # evaluation schedule (default: the preset's)
-            workers:int=1, # runs at a time, each in its own process
-            verbose:bool=True, # print a line per finished run
-            **overrides
-           )->dict: # the results, as saved
-    "Validation accuracy of each method at each lr_img: condense on the training data less a validation split, evaluate on that split; `overrides` go to `condense`."
-    train, _ = get_dataset(dataset)
-    pair = validation_split(train, val_frac, split_seed)
-    jobs = []
-    for ipc in ipcs:
-        for method in methods:
-            its = (budget or {}).get(method) or condense_settings(dataset, ipc, method, **{k: v for k, v in settings_for(method, overrides).items() if k not in _NOT_SETTINGS})['iterations']
-            for lr in lrs:
-                for seed in seeds:
-                    kw = {**settings_for(method, overrides), 'lr_img': lr}
-                    want = dict(_run_settings(dataset, ipc, method, [its], seed, eval_epochs, 1, kw), val_frac=val_frac, split_seed=split_seed,
-                                n_train=len(pair[0]), n_val=len(pair[1]))
-                    jobs.append((_grid_key(dataset, ipc, method, lr, seed), want,
-                                 dict(data=pair, name=dataset, ipc=ipc, method=method, seed=seed, checkpoints=[its], eval_epochs=eval_epochs,
-                                      eval_repeats=1, checkpoint=None, progress=False, overrides=kw)))
-    return _run_jobs(results, 'grid', jobs, workers, verbose)
-
-def grid_scores(res:dict, dataset:str, ipc:int, method:str,
-               )->dict: # lr_img -> (mean validation accuracy, population std, seeds)
-    "The grid's validation accuracy at each lr_img of one method, averaged over the grid's seeds."
-    by = {}
-    for r in res.get('grid', {}).values():
-        if (r['dataset'], r['ipc'], r['method']) == (dataset, ipc, method): by.setdefault(r['lr_img'], []).append(r['history'][-1]['acc'])
-    if not by: raise KeyError(f"no validation grid for {dataset} ipc {ipc} method {method} in the results; run lr_grid first.")
-    return {lr: (float(np.mean(a)), float(np.std(a)), len(a)) for lr, a in sorted(by.items())}
-
-def chosen_lr(res:dict, dataset:str, ipc:int, method:str)->float:
-    "The lr_img with the best mean validation accuracy (on a tie, the smallest)."
-    scores = grid_scores(res, dataset, ipc, method)
-    return max(scores, key=lambda lr: (scores[lr][0], -lr))
 
 def grid_table(res:dict, dataset:str, ipcs=(1, 2), methods=('idc', 'mas'))->str:
     "The validation accuracies of the grid as a markdown table under a title line, the chosen lr_img of each row in bold."
@@ -397,180 +218,6 @@ def summary_table(res:dict, dataset:str='digits', ipcs=(1, 2),
                      + ' | '.join(' / '.join(f"{lr:g}" for lr in l) for l in lrs) + ' |')
     return '\n'.join(lines)
 
-# %% ../nbs/16_figures.ipynb #w11fig02
-REPO_RAW = 'https://raw.githubusercontent.com/mas-nbdev/mas_nbdev/main'   # the repository's files (tools/colab.py checks it against settings.ini)
-
-def figures_dir()->Path|None:
-    "The checkout's `nbs/figures` folder: next to the imported package (editable install) or above the working directory; None outside a checkout."
-    for d in [Path(mas_nbdev.__file__).resolve().parent.parent, Path.cwd(), *Path.cwd().parents]:
-        if (d/'settings.ini').exists() and (d/'nbs'/'figures').is_dir(): return d/'nbs'/'figures'
-    return None
-
-def committed_results(name:str, # a file of the repository's nbs/figures, e.g. 'digits_results.json'
-                      cache:str|Path=None, # where a downloaded copy is kept (default: ~/.cache/mas_nbdev)
-                     )->Path: # a local path to the file
-    "A committed results file: from the checkout when there is one, else downloaded once from the repository."
-    d = figures_dir()
-    if d is not None and (d/name).exists(): return d/name
-    dst = Path(cache or Path.home()/'.cache'/'mas_nbdev')/name
-    if dst.exists(): return dst
-    url = f"{os.environ.get('MAS_NBDEV_RAW', REPO_RAW)}/nbs/figures/{name}"   # MAS_NBDEV_RAW: another copy of the repository
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with urllib.request.urlopen(url) as r: data = r.read()
-    except OSError as e:
-        raise FileNotFoundError(f"{name!r} is not in a checkout of the repository and could not be downloaded from {url} ({e}); "
-                                "run inside a clone of the repository, or check the name and the network.") from None
-    return atomic_write(dst, lambda f: f.write(data))   # a new file renamed into place: a planted link is replaced
-
-# %% ../nbs/16_figures.ipynb #c4c5aa42
-TABLE_ROWS = {   # row of the table -> (method, how many times fewer outer iterations than IDC's; None: the method's own budget)
-    'idc': ('idc', None), 'mas_5x': ('mas', 5), 'mas_10x': ('mas', 10),
-    'dc': ('dc', None), 'dsa': ('dsa', None), 'dm': ('dm', None), 'tm': ('tm', None), 'cafe': ('cafe', None)}
-TABLE_GRIDS = ('digits_results.json', 'baselines_grid.json', 'tm_grid.json')   # the committed lr_img grids (validation accuracy) of the digits
-TABLE_FRACTIONS = (0.2, 0.5, 1.0)   # own-protocol accuracy after these fractions of a run (Figure 3); the last is the run's set
-
-def table_lr_img(dataset:str, ipc:int, method:str,
-                 grids=TABLE_GRIDS, # results files with a 'grid' section (lr_grid): names in nbs/figures, or paths
-                )->dict: # lr_img (chosen on validation), grid (the file), validation (mean validation accuracy at each lr_img tried)
-    "The image learning rate `lr_grid` chose for a method on a validation split, from the first grid file that has it, with the grid's scores."
-    for g in grids:
-        res = load_results(Path(g) if Path(g).exists() else committed_results(g))
-        try: scores = grid_scores(res, dataset, ipc, method)
-        except KeyError: continue
-        return dict(lr_img=chosen_lr(res, dataset, ipc, method), grid=Path(g).name, validation={f"{lr:g}": sc[0] for lr, sc in scores.items()})
-    raise KeyError(f"no validation grid for {dataset} ipc {ipc} method {method} in {list(grids)}; run lr_grid for it, or pass lr_img=.")
-
-def _table_checkpoints(its:int)->list: return sorted({max(1, round(f * its)) for f in TABLE_FRACTIONS})
-
-def _common_eval(x, y, test, val, s, spec, job, **o)->dict:
-    "Test accuracy of (x, y) under 'common', its lr chosen on `val` (never on test); with `o`, a variant of the protocol."
-    from mas_nbdev.evaluate import evaluate_protocol
-    from mas_nbdev.presets import eval_settings
-    kw = {**eval_settings(s, 'common'), 'epochs': job['eval_epochs'], 'repeats': job['eval_repeats'], **o}
-    r = evaluate_protocol(x, y, test, 'common', val=val, lr_grid=tuple(job['lr_grid']), spec=spec, device=job['device'], seed=job['seed'], **kw)
-    return dict(protocol='common' + (' without augmentation, at the lr chosen with it' if o else ''), acc=r.mean, acc_std=r.std, accs=r.accs, lr=r.lr, epochs=kw['epochs'])
-
-_PLAIN = dict(strategy='', cutmix_p=0.0)   # the ARS's evaluations without augmentation (at the lr 'common' chose on validation with it)
-
-def _table_job(job:dict)->dict:
-    "One condensation of a table row, its set evaluated under its own protocol (during the run) and under 'common' with and without augmentation."
-    from mas_nbdev.condense import _spec_from_settings
-    from mas_nbdev.methods import method_of
-    from mas_nbdev.presets import eval_settings
-    if job.get('threads'): torch.set_num_threads(job['threads'])
-    train, test = get_dataset(job['name'], job['root'], job['download'])
-    extra = dict(job['overrides'], eval_epochs=job['eval_epochs'])
-    for k in ('experts', 'checkpoint'):
-        if job.get(k) is not None: extra[k] = job[k]
-    t0 = time.perf_counter()
-    syn = condense((train, test), job['ipc'], job['method'], iterations=max(job['checkpoints']), seed=job['seed'], eval_at=job['checkpoints'],
-                   progress=job['progress'], eval_repeats=job['eval_repeats'], device=job['device'], **extra)
-    t1, s, hist = time.perf_counter(), syn.settings, syn.history
-    own = method_of(job['method']).protocol
-    x, y = syn.decode()   # pixel units (a TM set in ZCA space comes back un-whitened): 'common' trains every set alike, without ZCA
-    spec, val = _spec_from_settings(train, s), validation_split(train)[1]
-    common = _common_eval(x, y, test, val, s, spec, job)
-    plain = _common_eval(x, y, test, val, s, spec, job, **_PLAIN, lr=common['lr'])
-    return dict(dataset=job['name'], ipc=job['ipc'], row=job['row'], method=job['method'], seed=job['seed'], checkpoints=job['checkpoints'],
-                lr_img=s['lr_img'], syn_lr=s.get('syn_lr'), eval_epochs=job['eval_epochs'], eval_repeats=job['eval_repeats'],
-                seconds=float(sum(h['seconds'] for h in hist)), flops=float(sum(float(h['flops']) for h in hist)),
-                pool_seconds=s['pool_seconds'], pool_flops=s['pool_flops'], history=hist,
-                own=dict(protocol=own, acc=hist[-1]['acc'], acc_std=hist[-1]['acc_std'], lr=s.get('syn_lr') or eval_settings(s)['lr']),
-                common=common, common_plain=plain, eval_seconds=time.perf_counter() - t1, wall_seconds=time.perf_counter() - t0)
-
-def _reference_job(job:dict)->dict:
-    "Random real images (ipc per class, drawn with the seed) or the whole training set, under 'common' (and, random, without augmentation)."
-    from mas_nbdev.condense import _spec_from_settings
-    from mas_nbdev.evaluate import random_subset
-    if job.get('threads'): torch.set_num_threads(job['threads'])
-    train, test = get_dataset(job['name'], job['root'], job['download'])
-    s = condense_settings(job['name'], 1, 'dsa', **job['net'])   # 'common' reads only the dataset's evaluation settings and the network
-    spec, val, t0 = _spec_from_settings(train, s), validation_split(train)[1], time.perf_counter()
-    if job['ipc'] is None:   # the whole training set: DD-Ranking's Acc(real)
-        rec = dict(common=_common_eval(train.images, train.labels, test, val, s, spec, job))
-    else:
-        sub = random_subset(train, job['ipc'], job['seed'])
-        common = _common_eval(sub.images, sub.labels, test, val, s, spec, job)
-        rec = dict(common=common, common_plain=_common_eval(sub.images, sub.labels, test, val, s, spec, job, **_PLAIN, lr=common['lr']))
-    return dict(rec, dataset=job['name'], ipc=job['ipc'], seed=job['seed'], wall_seconds=time.perf_counter() - t0)
-
-def _ref_key(dataset, ipc, seed): return f"{dataset}/full" if ipc is None else f"{dataset}/ipc{ipc}/random/seed{seed}"
-
-def table_scores(res:dict, # results of table_experiment
-                 key:str, # a run's key in res['runs']
-                )->dict: # lrs, ars, and the accuracies they came from
-    "DD-Ranking's LRS and ARS of one run, from its 'common' evaluations and the cached ones of random images (same seed) and the full set."
-    from mas_nbdev.sets import lrs, ars
-    r = res['runs'][key]; ref = res.get('reference', {})
-    rand, full = ref.get(_ref_key(r['dataset'], r['ipc'], r['seed'])), ref.get(_ref_key(r['dataset'], None, 0))
-    if rand is None or full is None: raise KeyError(f"{key}: the results lack the reference evaluations (random images of seed {r['seed']}, or the full set); rerun table_experiment.")
-    syn, plain = r['common']['acc'], r['common_plain']['acc']
-    return dict(lrs=lrs(full['common']['acc'], syn, syn, rand['common']['acc']),
-                ars=ars(syn, rand['common']['acc'], plain, rand['common_plain']['acc']),
-                full=full['common']['acc'], random=rand['common']['acc'], random_plain=rand['common_plain']['acc'])
-
-def table_experiment(results:str|Path, # path of the JSON results file (created with its folders, or extended)
-                     dataset:str='digits', # dataset name
-                     ipcs:tuple=(1, 2), # stored images per class
-                     rows:tuple=tuple(TABLE_ROWS), # rows of the table: keys of TABLE_ROWS
-                     seeds:tuple=(0, 1, 2, 3, 4), # one condensation per (ipc, row, seed)
-                     eval_epochs:int=300, # epochs of every evaluation of a set or of random images
-                     eval_repeats:int=1, # networks per evaluation
-                     full_epochs:int=30, # epochs of the full-training-set evaluation (one per dataset)
-                     lr_grid:tuple=(0.001, 0.005, 0.01, 0.05, 0.1), # the learning rates 'common' chooses from on validation
-                     lr_img:str|dict='grid', # 'grid': each method's choice in `grids`; None: the presets'; or a dict method -> value
-                     grids:tuple=TABLE_GRIDS, # results files holding the lr_img grids
-                     experts:str|Path=None, # TM's expert buffers: a folder per ZCA choice in it, shared by its runs (default: runs/experts/<dataset> beside the results)
-                     checkpoint_dir:str|Path=None, # folder for per-run checkpoints, so a killed run resumes where it stopped
-                     workers:int=1, # runs at a time, each in its own process with one torch thread
-                     device:str='cpu', # where to train
-                     verbose:bool=True, # print a line per finished run
-                     progress:bool=False, # a progress bar over each run's outer iterations
-                     **overrides
-                    )->dict: # the results, as saved, each run with its LRS and ARS
-    "The paper's table on `dataset`: every row x ipc x seed condensed, evaluated under its own protocol and under 'common', scored by LRS/ARS; resumable."
-    bad = [r for r in rows if r not in TABLE_ROWS]
-    if bad: raise ValueError(f"unknown table row(s) {bad}; choose from {list(TABLE_ROWS)}.")
-    iterations, net = overrides.pop('iterations', None), {k: overrides[k] for k in ('arch', 'width', 'depth', 'norm') if k in overrides}
-    experts = Path(experts) if experts is not None else Path(results).parent/'runs'/'experts'/dataset
-    root, download = overrides.get('root', 'data'), overrides.get('download', False)
-    base = dict(name=dataset, net=net, eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), device=device, root=root, download=download)
-    ref_want = dict(protocol='common', eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), **net)
-    refs = [(_ref_key(dataset, None, 0), dict(ref_want, eval_epochs=full_epochs), dict(base, ipc=None, seed=0, eval_epochs=full_epochs))]
-    refs += [(_ref_key(dataset, i, sd), dict(ref_want, ipc=i, seed=sd), dict(base, ipc=i, seed=sd)) for i in ipcs for sd in seeds]
-    res, jobs, chosen = load_results(results), [], {}
-    for i in ipcs:
-        for row in rows:
-            method, fewer = TABLE_ROWS[row]
-            kw = settings_for(method, overrides)
-            if lr_img == 'grid':
-                chosen[f"{dataset}/ipc{i}/{method}"] = table_lr_img(dataset, i, method, grids)
-                kw['lr_img'] = chosen[f"{dataset}/ipc{i}/{method}"]['lr_img']
-            elif isinstance(lr_img, dict) and method in lr_img: kw['lr_img'] = lr_img[method]
-            its = iterations or condense_settings(dataset, i, 'idc' if fewer else method)['iterations']   # MAS's rows: IDC's budget, divided
-            if fewer: its = max(1, its // fewer)
-            ck = _table_checkpoints(its)
-            ex = experts/('zca' if condense_settings(dataset, i, 'tm')['zca'] else 'plain') if method == 'tm' else None   # one buffer per whitening
-            if ex is not None: ex.mkdir(parents=True, exist_ok=True)
-            for seed in seeds:
-                key = f"{dataset}/ipc{i}/{row}/seed{seed}"
-                cp = None if checkpoint_dir is None else Path(checkpoint_dir)/(key.replace('/', '_') + '.pt')
-                if cp is not None: cp.parent.mkdir(parents=True, exist_ok=True)
-                want = dict(_run_settings(dataset, i, method, ck, seed, eval_epochs, eval_repeats, kw), row=row, common_lr_grid=list(lr_grid))
-                jobs.append((key, want, dict(base, ipc=i, row=row, method=method, seed=seed, checkpoints=ck, overrides=kw, experts=ex,
-                                             checkpoint=cp, progress=progress)))
-    _run_jobs(results, 'reference', refs, workers, verbose, '_reference_job')
-    if workers > 1:   # each buffer first, by one run, so that parallel TM runs read it instead of each training it
-        first = list({j[2]['experts']: j for j in jobs if j[2]['experts'] is not None}.values())
-        _run_jobs(results, 'runs', first, workers, verbose, '_table_job')
-    res = _run_jobs(results, 'runs', jobs, workers, verbose, '_table_job')
-    res.setdefault('lr_img', {}).update(chosen)
-    for k in res['runs']:
-        if res['runs'][k]['dataset'] == dataset: res['runs'][k].update(table_scores(res, k))
-    _write_json(res, results)
-    return res
-
 # %% ../nbs/16_figures.ipynb #fe074e16
 PAPER_ROWS = {   # table row -> the paper's row (CIFAR-10, CIFAR-100): accuracy % (RTX-2080 GPU hours) at ipc 1 / 10 / 50; '-' not published
     'full': (('88.1', '88.1', '88.1'), ('56.2', '56.2', '56.2')),
@@ -596,7 +243,7 @@ def results_table(res:dict, # results of table_experiment
     "The regenerated table at one ipc beside the published CIFAR-10 one: accuracy under each protocol, cost, setup, LRS and ARS (mean ± std over seeds)."
     runs = [r for r in res['runs'].values() if r['dataset'] == dataset and r['ipc'] == ipc]
     if not runs: raise KeyError(f"no table runs for {dataset} ipc {ipc} in the results.")
-    full = res['reference'][_ref_key(dataset, None, 0)]['common']
+    full = res['reference'][reference_key(dataset, None, 0)]['common']
     lines = [f"{dataset}, ipc {ipc}: test accuracy (%) and cost of condensation, mean ± std over seeds; full training set under 'common': "
              f"{full['acc']:.1f}% ({full['epochs']} epochs). Published: CIFAR-10, each row under its own protocol, RTX-2080 hours.", '',
              '| row | published CIFAR-10 ipc 1 (own protocol) | published CIFAR-10 ipc 10 (own protocol) | ours: own protocol (name) | '
@@ -642,3 +289,22 @@ def work_dir(name:str='mas_nbdev', # folder in your Google Drive (on Colab)
     else: d = Path(local)
     d.mkdir(parents=True, exist_ok=True)
     return d
+
+# %% ../nbs/16_figures.ipynb #21e2918b
+import warnings, importlib
+_MOVED = {   # name -> the module it moved to (0.0.2): the old import still works, with a warning
+    **dict.fromkeys(('condense',), 'condense'),
+    **dict.fromkeys(('ImageData',), 'data'),
+    **dict.fromkeys(('get_dataset',), 'datasets'),
+    **dict.fromkeys(('validation_split',), 'evaluate'),
+    **dict.fromkeys(('CIFAR_CHECKPOINTS', 'DIGITS_ABLATIONS', 'DIGITS_CHECKPOINTS', 'LR_GRID', 'REPO_RAW', 'committed_results', 'figures_dir', 'lr_grid', 'run_experiment'), 'experiments'),
+    **dict.fromkeys(('ALIASES', 'METHODS', 'settings_for'), 'methods'),
+    **dict.fromkeys(('condense_settings',), 'presets'),
+    **dict.fromkeys(('TABLE_FRACTIONS', 'TABLE_GRIDS', 'table_experiment', 'table_lr_img', 'table_scores'), 'table'),
+}
+
+def __getattr__(name:str):
+    "A name that moved from here to another module still imports from here, with a warning that says where it lives now."
+    if name not in _MOVED: raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(f"{name} moved to mas_nbdev.{_MOVED[name]}; import it from there (this old path will be removed).", FutureWarning, stacklevel=2)
+    return getattr(importlib.import_module(f"mas_nbdev.{_MOVED[name]}"), name)

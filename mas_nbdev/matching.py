@@ -11,11 +11,12 @@ from .data import ImageData, ClassSampler
 from .augment import DSA
 from .train import sgd, train_epoch, out_of_memory
 from .data import ship
-from .synthetic import match_loss, match_losses, decode, decode_set, decoded_per_class, SyntheticSet, class_rows, ClassMomentumSGD
-from .checks import pixel_change, _flops_of
+from .losses import match_loss, match_losses
+from .synthetic import decode_set, decoded_per_class, SyntheticSet, class_rows, ClassMomentumSGD
+from .checks import pixel_change, flops_of
 
 # %% auto #0
-__all__ = ['match_step', 'inner_step']
+__all__ = ['match_step', 'inner_step', 'fresh_net_flops', 'idc_run_iteration']
 
 # %% ../nbs/07_matching.ipynb #81143fb3
 def _autocast(s:dict, device:torch.device):
@@ -129,16 +130,16 @@ def _train_fresh(net, net_opt, st:dict, s:dict, part, times:dict):
     "IDC on ImageNet: the fresh network first trains `fresh_epochs` epochs on all the real data, with the inner loop's optimiser (its momentum carries on)."
     t0, epoch = time.perf_counter(), lambda: train_epoch(net, st['train'].images, st['train'].labels, net_opt, st['net_aug'], s['net_batch'], s['cutmix_p'])
     for _ in range(s['fresh_epochs']):
-        if st.get('flops_fresh') is None: _, st['flops_fresh'] = _flops_of(epoch)   # counted once per run, like an inner step
+        if st.get('flops_fresh') is None: _, st['flops_fresh'] = flops_of(epoch)   # counted once per run, like an inner step
         else: epoch()
     part.broadcast_params(net)   # every process's replica equal before the inner loop
     times['fresh'] = time.perf_counter() - t0
 
-def _fresh_flops(st:dict, s:dict)->int:
+def fresh_net_flops(st:dict, s:dict)->int:
     "FLOPs of one iteration's fresh-network training (0 without it)."
     return (st.get('flops_fresh') or 0) * s.get('fresh_epochs', 0)
 
-def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
+def idc_run_iteration(it:int, st:dict, s:dict, part)->dict:
     "One outer iteration (network, `inner_loop` inner steps, clamp); returns its history record."
     t0, times = time.perf_counter(), dict(match=0., net=0., comm=0.)
     before = st['syn'].images.detach().clone()
@@ -151,7 +152,7 @@ def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
     for k in range(s['inner_loop']):
         if st['flops_step'] is None:   # counted once, on a step that ran at its chunk size (failed attempts would count too)
             asked = st['chunk']
-            (l, st['chunk']), flops = _flops_of(step)
+            (l, st['chunk']), flops = flops_of(step)
             if st['chunk'] is None or st['chunk'] >= min(asked or len(part.classes), len(part.classes)): st['flops_step'] = flops
         else: l, st['chunk'] = step()
         losses.append(l)
@@ -161,6 +162,6 @@ def _outer_iteration(it:int, st:dict, s:dict, part)->dict:
     own = class_rows(part.classes, syn.ipc)   # mean |change| of the stored pixels, over all classes
     change = part.mean_over_classes(pixel_change(before[own], syn.images[own], syn.ipc), syn.num_classes)
     if syn.images.device.type == 'cuda': torch.cuda.synchronize(syn.images.device)
-    flops = None if st['flops_step'] is None else st['flops_step'] * s['inner_loop'] + _fresh_flops(st, s)   # None: every step of it ran out of memory once
+    flops = None if st['flops_step'] is None else st['flops_step'] * s['inner_loop'] + fresh_net_flops(st, s)   # None: every step of it ran out of memory once
     return dict(iteration=it + 1, loss=loss, seconds=time.perf_counter() - t0, flops=flops, pixel_change=change, class_chunk=st['chunk'],
                 **{f'seconds_{k}': v for k, v in times.items()})

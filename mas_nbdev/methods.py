@@ -10,7 +10,7 @@ from .models import make_net
 from .pretrain import ModelPool
 from .perturb import perturb
 from typing import Callable
-from .matching import _outer_iteration
+from .matching import idc_run_iteration
 from .baselines import dsa_run_iteration, dm_run_iteration
 from .tm import tm_run_iteration, TM_HOOKS
 
@@ -82,7 +82,7 @@ _IDC_COST = '1 (the unit)'
 def _idc_family(name, summary, source, extra, paper):
     return Method(name, summary, source, "each class's gradient on real and on synthetic images, under one siamese DSA draw (IDC's distance)",
                   'a network from the source; inner_loop steps, each one image step per class then one epoch of the network on n_data real images; clamp',
-                  _outer_iteration, 'pixel', True, 'per class', 'idc', _IDC_LOOP + extra, True, _IDC_COST, paper)
+                  idc_run_iteration, 'pixel', True, 'per class', 'idc', _IDC_LOOP + extra, True, _IDC_COST, paper)
 
 METHODS = {
     'mas': _idc_family('mas', 'model augmentation: early-stage networks, weight-perturbed (the paper)', 'pool+perturb', _POOL + _PERTURB,

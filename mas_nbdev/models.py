@@ -8,7 +8,7 @@ import torch
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['ARCHS', 'ConvNet', 'num_params', 'ResNetAP', 'net_spec', 'make_net']
+__all__ = ['ARCHS', 'ConvNet', 'num_params', 'ResNetAP', 'net_spec', 'make_net', 'spec_from_settings']
 
 # %% ../nbs/01_convnet.ipynb #f078a8f6
 def _norm(kind:str, width:int)->nn.Module:
@@ -137,3 +137,10 @@ def make_net(spec:dict, # a network spec from net_spec
     "A freshly initialised network from its spec (uses torch's global RNG for the initial weights)."
     kw = dict(spec); cls = ARCHS[kw.pop('arch')]
     return cls(**kw).to(device)
+
+# %% ../nbs/01_convnet.ipynb #c0c31de5
+def spec_from_settings(data, # an ImageData (or anything with channels, num_classes, im_size)
+                       s:dict, # settings with 'arch', and for a ConvNet 'width', 'depth' and 'norm' (a preset, a run's settings)
+                      )->dict: # a network spec
+    "The network spec the settings `s` ask for, shaped for `data` (width, depth and norm apply to the ConvNet only)."
+    return net_spec(data, s['arch'], **({'width': s['width'], 'depth': s['depth'], 'norm': s['norm']} if s['arch'] == 'convnet' else {}))

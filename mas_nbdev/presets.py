@@ -6,7 +6,8 @@
 from __future__ import annotations
 import numbers
 import numpy as np
-from .synthetic import METRICS, decoded_per_class
+from .losses import METRICS
+from .synthetic import decoded_per_class
 from .augment import network_strategy
 
 # %% auto #0
@@ -14,7 +15,7 @@ __all__ = ['IDC_FAMILY', 'PRESETS', 'PRECISIONS', 'LR_IMG_RULES', 'METHOD_PRESET
            'eval_settings', 'presets_table']
 
 # %% ../nbs/10_presets.ipynb #963e3d6f
-from .data import IMAGENET_SUBSETS
+from .datasets import IMAGENET_SUBSETS
 from .evaluate import imagenet_eval_epochs
 from .evaluate import PROTOCOLS
 from .methods import METHODS, method_of, method_settings, check_used

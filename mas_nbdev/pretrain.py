@@ -4,7 +4,7 @@
 
 # %% ../nbs/04_pretrain.ipynb #e306918d
 from __future__ import annotations
-import os, copy, inspect, tempfile, errno
+import inspect
 from pathlib import Path
 import torch
 from torch import nn, Tensor
@@ -13,9 +13,11 @@ from .data import place_data
 from .models import ARCHS, net_spec, make_net
 from .augment import DSA, network_strategy
 from .train import sgd, multistep, train_epoch, accuracy
+from .files import write_checkpoint, read_checkpoint, register_plain, register_kind, is_count
+import warnings
 
 # %% auto #0
-__all__ = ['TMP_SUFFIX', 'ModelPool', 'pretrain_pool', 'atomic_write', 'atomic_save', 'sweep_temps']
+__all__ = ['ModelPool', 'pretrain_pool']
 
 # %% ../nbs/04_pretrain.ipynb #9a73f029
 def _full_spec(spec:dict)->dict:
@@ -33,6 +35,7 @@ def _full_spec(spec:dict)->dict:
 def _fmt(d:dict, keys)->str: return ', '.join(f"{k}={d[k]!r}" if k in d else f"{k} unset" for k in keys)
 
 # %% ../nbs/04_pretrain.ipynb #cce2eb3a
+@register_plain   # a file (a checkpoint) may hold a pool: written as its fields, rebuilt on load
 class ModelPool:
     "K pretrained (early-stage) networks as state dicts, with the spec, data and settings that made them."
     def __init__(self, states:list, # one state dict per member
@@ -83,7 +86,6 @@ class ModelPool:
     def save(self, path:str|Path, # destination file (written atomically)
             )->Path:
         "Write the pool to `path` atomically, in the checksummed format of `write_checkpoint`."
-        from mas_nbdev.synthetic import write_checkpoint   # that module builds on this one
         return write_checkpoint({'states': self.states, 'spec': self.spec, 'dataset': self.dataset, 'epochs': self.epochs,
                                  'seeds': self.seeds, 'accuracies': self.accuracies, 'settings': self.settings,
                                  'fingerprint': self.fingerprint}, path, kind='model pool')
@@ -95,7 +97,6 @@ class ModelPool:
              fingerprint:str=None, # refuse the pool unless it was made on data with this data_fingerprint
             )->ModelPool:
         "Read a pool saved with `save` (checksum verified, never run), checking it against the run's `spec` and `dataset` when given."
-        from mas_nbdev.synthetic import read_checkpoint
         try: d = read_checkpoint(path, kind='model pool')
         except ValueError:
             d = _legacy_pool(path)   # a pool of an older version, without a checksum
@@ -123,6 +124,21 @@ def _legacy_pool(path)->dict:
     warnings.warn(f"the pool {str(path)!r} was written by an older mas_nbdev, without a checksum, so damage to it cannot be detected; "
                   "it was loaded unverified. Save it again (ModelPool.load(path).save(path)) to add one.")
     return d
+
+# %% ../nbs/04_pretrain.ipynb #523d9705
+def _model_pool_problem(d:dict):
+    "What is wrong with a pool's contents (None when nothing is)."
+    st, seeds = d['states'], d['seeds']
+    if not (isinstance(st, list) and st and all(isinstance(m, dict) and m and all(isinstance(k, str) and isinstance(v, Tensor) for k, v in m.items()) for m in st)):
+        return "its states are not a list of state dicts"
+    if not (isinstance(seeds, list) and len(seeds) == len(st) and all(is_count(v) for v in seeds)): return f"its seeds {seeds!r} are not one count per network"
+    if not (isinstance(d['spec'], dict) and isinstance(d['dataset'], str) and is_count(d['epochs'])): return "its spec, dataset or epochs have the wrong type"
+    acc = d.get('accuracies')
+    if acc is not None and not (isinstance(acc, list) and len(acc) == len(st) and all(isinstance(a, (int, float)) for a in acc)): return "its accuracies are not one number per network"
+    if not (d.get('settings') is None or isinstance(d['settings'], dict)) or not (d.get('fingerprint') is None or isinstance(d['fingerprint'], str)):
+        return "its settings or fingerprint have the wrong type"
+
+register_kind('model pool', ('states', 'spec', 'dataset', 'epochs', 'seeds'), _model_pool_problem)
 
 # %% ../nbs/04_pretrain.ipynb #467ed1f5
 def pretrain_pool(train:ImageData, # the real training data
@@ -165,71 +181,14 @@ def pretrain_pool(train:ImageData, # the real training data
                     strategy=strategy_used, cutmix_p=cutmix_p, decay_epochs=decay_epochs)
     return ModelPool(states, spec, train.name, epochs, seeds, accs if test is not None else None, settings, data_fingerprint(train))
 
-# %% ../nbs/04_pretrain.ipynb #ec420fb7
-import io, re, stat, warnings
+# %% ../nbs/04_pretrain.ipynb #d3f0f77e
+import warnings, importlib
+_MOVED = {   # name -> the module it moved to (0.0.2): the old import still works, with a warning
+    **dict.fromkeys(('TMP_SUFFIX', 'atomic_save', 'atomic_write', 'sweep_temps'), 'files'),
+}
 
-TMP_SUFFIX = '.mas_nbdev-tmp'   # every temporary file this library writes is named `.<file>.<pid>.<8 random characters>.mas_nbdev-tmp`
-_TMP_NAME = re.compile(r'\.(?P<name>.+)\.(?P<pid>\d+)\.[a-z0-9_]{8}' + re.escape(TMP_SUFFIX) + '$')
-
-_UNSUPPORTED = {errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EPERM}
-
-def _if_supported(fn, *args):
-    "`fn(*args)`, skipped on a file system that does not support it (fsync or chmod on a FUSE mount such as Google Drive); other errors, a full disk among them, are raised."
-    try: fn(*args)
-    except OSError as e:
-        if e.errno not in _UNSUPPORTED: raise
-
-def atomic_write(path:str|Path, # destination; its folder is created if needed ('~' is expanded)
-                 write:callable, # `write(f)` writes the contents to the binary file object `f`
-                )->Path: # the path written
-    "Write `path` atomically: a fresh temporary file in the same folder, forced to disk, then renamed over `path` (a link planted there is replaced, never followed)."
-    path = Path(path).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.{os.getpid()}.', suffix=TMP_SUFFIX)   # O_EXCL: a new file
-    try:
-        with os.fdopen(fd, 'wb') as f:
-            write(f)
-            f.flush(); _if_supported(os.fsync, f.fileno())
-        try: old = os.lstat(path)
-        except FileNotFoundError: old = None
-        _if_supported(os.chmod, tmp, old.st_mode & 0o777 if old is not None and stat.S_ISREG(old.st_mode) else 0o644)   # mkstemp makes it private (0600)
-        os.replace(tmp, path)
-    except BaseException as e:
-        if os.path.lexists(tmp): os.unlink(tmp)
-        if isinstance(e, OSError):   # a full disk, a vanished folder, no permission: name the file, say what was kept
-            raise OSError(e.errno, f"could not write {str(path)!r}: {e.strerror or e}; any previous file there is kept unchanged") from e
-        raise
-    try:  # make the rename itself durable (POSIX; not possible on Windows)
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try: os.fsync(dfd)
-        finally: os.close(dfd)
-    except OSError: pass
-    return path
-
-def atomic_save(obj, # anything `torch.save` accepts
-                path:str|Path, # destination; its folder is created if needed
-               )->Path: # the path written
-    "`torch.save` `obj` to `path` atomically: a failure midway leaves any previous file at `path` untouched."
-    buf = io.BytesIO(); torch.save(obj, buf)   # in memory first: a full disk is then an OSError of the write, not torch's RuntimeError
-    return atomic_write(path, lambda f: f.write(buf.getbuffer()))
-
-def sweep_temps(folder:str|Path, # the folder to clean
-                name:str=None, # only the temporary files of this file name (default: of any file)
-                only_dead:bool=True, # only those of processes no longer running on this machine (False: all; a held lock proves them stale)
-               )->list: # the files removed
-    "Remove the temporary files this library's writes left in `folder` when a process was killed midway; no other file is touched."
-    folder, gone = Path(folder).expanduser(), []
-    if not folder.is_dir(): return gone
-    for p in folder.iterdir():
-        m = _TMP_NAME.fullmatch(p.name)
-        if m is None or (name is not None and m['name'] != name) or not p.is_file() or p.is_symlink(): continue
-        if only_dead and _alive(int(m['pid'])): continue
-        p.unlink(missing_ok=True); gone.append(p)
-    return gone
-
-def _alive(pid:int)->bool:
-    "Whether process `pid` runs on this machine."
-    try: os.kill(pid, 0)
-    except ProcessLookupError: return False
-    except (PermissionError, OverflowError): return True
-    return True
+def __getattr__(name:str):
+    "A name that moved from here to another module still imports from here, with a warning that says where it lives now."
+    if name not in _MOVED: raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn(f"{name} moved to mas_nbdev.{_MOVED[name]}; import it from there (this old path will be removed).", FutureWarning, stacklevel=2)
+    return getattr(importlib.import_module(f"mas_nbdev.{_MOVED[name]}"), name)

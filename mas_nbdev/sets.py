@@ -18,9 +18,10 @@ from .evaluate import EvalResult, evaluate_protocol, random_subset
 from .presets import PRESETS, eval_settings
 from .methods import METHODS, ALIASES, method_of
 from .evaluate import PROTOCOLS
-from .condense import _as_train_test, _spec_from_settings
-from .figures import validation_split
-from .pretrain import atomic_write
+from .datasets import as_train_test
+from .models import spec_from_settings
+from .evaluate import validation_split
+from .files import atomic_write
 
 # %% auto #0
 __all__ = ['FORMATS', 'main', 'lrs', 'ars', 'infer_space', 'detect_format', 'load_set', 'evaluate_set', 'set_report']
@@ -246,7 +247,7 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
                  verbose:bool=True, # print the report
                 )->dict: # synset, protocol, synthetic, random (EvalResults), full, lrs, ars
     "Evaluate a distilled set of any format under one protocol, beside random real images of equal storage, with LRS/ARS when its method is known."
-    name, train, test = _as_train_test(dataset, root)
+    name, train, test = as_train_test(dataset, root)
     if test is None: raise ValueError("evaluate_set needs a test set: pass a dataset name or a (train, test) pair.")
     syn = path if isinstance(path, SyntheticSet) else load_set(path, train, index, factor, space, zca, method)
     _check_fits(syn.num_classes, syn.images.shape[1:], train, name)
@@ -259,7 +260,7 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
         w = ZCA().fit(train.images)
         x, xr, xf = w(x), w(xr), w(xf)
         test, val = whiten(test, w), whiten(val, w)
-    ev = lambda a, b, **o: evaluate_protocol(a, b, test, p, val=val, spec=_spec_from_settings(train, PRESETS.get(name, PRESETS['custom'])),
+    ev = lambda a, b, **o: evaluate_protocol(a, b, test, p, val=val, spec=spec_from_settings(train, PRESETS.get(name, PRESETS['custom'])),
                                              device=device, seed=seed, **{**kw, **o})
     out = dict(synset=syn, protocol=protocol if protocol != 'own' else f"own ({method}: {p}{', learned lr' if p != protocol and s.get('syn_lr') else ''})",
                synthetic=ev(x, y), random=ev(xr, rand.labels), full=None, lrs=None, ars=None, epochs=kw['epochs'])

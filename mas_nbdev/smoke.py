@@ -14,7 +14,9 @@ from .augment import DSA
 from .perturb import perturb
 from .train import accuracy, eval_batch_size
 from .pretrain import pretrain_pool
-from .condense import condense, condense_settings, check_backend
+from .condense import condense
+from .presets import condense_settings
+from .checks import check_backend
 from .methods import settings_for
 
 # %% auto #0

@@ -12,10 +12,11 @@ from .data import ImageData, to_float, data_fingerprint, same_data
 from .models import make_net
 from .augment import DSA
 from .train import train_epoch
-from .synthetic import write_checkpoint, read_checkpoint, to_pixel_units
-from .checks import kept_rng, _flops_of
-from .pretrain import sweep_temps
-from .baselines import SetSGD, _record
+from .files import write_checkpoint, read_checkpoint
+from .synthetic import to_pixel_units
+from .checks import kept_rng, flops_of
+from .files import sweep_temps
+from .baselines import SetSGD, iteration_record
 
 # %% auto #0
 __all__ = ['EXPERT_SETTINGS', 'TM_HOOKS', 'ZCA', 'Whitened', 'whiten', 'method_space', 'flat_params', 'unflatten',
@@ -121,7 +122,7 @@ def train_expert(images:Tensor, # real training images in TM's space (normalised
     snaps, epoch_flops = [flat_params(net).cpu()], None
     for e in range(epochs):
         step = lambda: train_epoch(net, images, labels, opt, aug, batch, generator=g)
-        if e == 0: _, epoch_flops = _flops_of(step)
+        if e == 0: _, epoch_flops = flops_of(step)
         else: step()
         snaps.append(flat_params(net).cpu())
     return torch.stack(snaps).float(), epoch_flops
@@ -386,7 +387,7 @@ def tm_run_iteration(it:int, # iterations done so far
                     )->dict: # the iteration's history record
     "One TM iteration in the runner: `tm_iteration` on the run's state; the record adds the current alpha."
     syn = st['syn']
-    rec = _record(it, st, part, lambda: tm_iteration(syn.images, syn.labels, st['img_opt'], st['syn_lr'], st['lr_opt'], st['setup']['experts'],
+    rec = iteration_record(it, st, part, lambda: tm_iteration(syn.images, syn.labels, st['img_opt'], st['syn_lr'], st['lr_opt'], st['setup']['experts'],
                                                     st['cursor'], st['student'][0], s['syn_steps'], s['expert_epochs'], s['max_start_epoch'],
                                                     s['batch_syn'], st['student'][1], st['gens'][0]))
     return {**rec, 'syn_lr': float(st['syn_lr'].detach())}
