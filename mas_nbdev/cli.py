@@ -172,15 +172,17 @@ def _underscored_argv(func, argv:list)->list:
     return out
 
 def _is_program(g:dict)->bool:
-    "True when this module is the program: the `mas_condense` script, or `python -m mas_nbdev.condense`."
+    "True when this module is the program: the `mas_condense` script, or `python -m mas_nbdev`."
     if Path(sys.argv[0]).name == 'mas_condense': return True
     return g.get('__name__') == '__main__' and bool(g.get('__file__')) and Path(g['__file__']).resolve() == Path(sys.argv[0]).resolve()
 
 def run_main(argv:list=None, # the options (default: the program's, sys.argv[1:])
             ):
-    "Run `mas_condense` with `argv`, options spelled with dashes or underscores, as `python -m mas_nbdev` does."
-    sys.argv[1:] = _underscored_argv(main.__wrapped__, sys.argv[1:] if argv is None else list(argv))
-    main()
+    "Run `mas_condense` on `argv`, options spelled with dashes or underscores, as `python -m mas_nbdev` does."
+    func = main.__wrapped__
+    args = vars(anno_parser(func, 'mas_condense').parse_args(_underscored_argv(func, sys.argv[1:] if argv is None else list(argv))))
+    for k in ('pdb', 'xtra'): args.pop(k, None)   # fastcore's own options
+    return func(**args)
 
 if _is_program(globals()): sys.argv[1:] = _underscored_argv(main, sys.argv[1:])
-main = call_parse(main)   # as the last statement of the module: `python -m mas_nbdev.condense` runs main here
+main = call_parse(main)   # as the last statement of the module: `python -m mas_nbdev` runs main here

@@ -13,8 +13,8 @@ import torch.nn.functional as F
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['FieldsDoc', 'to_float', 'ImageData', 'from_tensors', 'data_fingerprint', 'same_data', 'from_dataset', 'resized',
-           'digits_data', 'ClassSampler', 'ship', 'fits_on', 'place_data']
+__all__ = ['FieldsDoc', 'to_float', 'ImageData', 'from_tensors', 'data_fingerprint', 'same_data', 'from_dataset', 'digits_data',
+           'resized', 'ClassSampler', 'ship', 'fits_on', 'place_data']
 
 # %% ../nbs/00_data.ipynb #fieldsdoc00
 class FieldsDoc:
@@ -263,16 +263,6 @@ def from_dataset(ds, # a map-style Dataset whose items are (image, label)
     if not images: raise ValueError("the dataset is empty.")
     return from_tensors(torch.stack(images), torch.tensor(labels), num_classes, **kwargs)
 
-# %% ../nbs/00_data.ipynb #ad3ac641
-def resized(data:ImageData, # a data set
-            size:int, # the new side
-           )->ImageData: # the same images at size x size (`data` itself when it has that size already)
-    "`data` with its images resized (bilinear, antialiased) to size x size, kept uint8 when they are."
-    if data.im_size == (size, size): return data
-    x = F.interpolate(to_float(data.images), size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 1)
-    if data.images.dtype == torch.uint8: x = (x * 255).round().to(torch.uint8)
-    return ImageData(x, data.labels, data.num_classes, data.mean, data.std, data.name, data.classes)
-
 # %% ../nbs/00_data.ipynb #3f414f4a
 def digits_data(size:int=16, # side of the resized images (the originals are 8 x 8)
                 test_frac:float=0.25, # fraction of each class held out for testing
@@ -290,6 +280,16 @@ def digits_data(size:int=16, # side of the resized images (the originals are 8 x
     classes = [str(i) for i in range(10)]
     return (ImageData(x[tr], y[tr], 10, mean, std, 'digits', classes),
             ImageData(x[te], y[te], 10, mean, std, 'digits', classes))
+
+# %% ../nbs/00_data.ipynb #ad3ac641
+def resized(data:ImageData, # a data set
+            size:int, # the new side
+           )->ImageData: # the same images at size x size (`data` itself when it has that size already)
+    "`data` with its images resized (bilinear, antialiased) to size x size, kept uint8 when they are."
+    if data.im_size == (size, size): return data
+    x = F.interpolate(to_float(data.images), size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 1)
+    if data.images.dtype == torch.uint8: x = (x * 255).round().to(torch.uint8)
+    return ImageData(x, data.labels, data.num_classes, data.mean, data.std, data.name, data.classes)
 
 # %% ../nbs/00_data.ipynb #7c3ca11e
 class ClassSampler:

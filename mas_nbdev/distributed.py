@@ -188,7 +188,7 @@ def process_partition(distributed:bool=None, # None: join a process group when r
     if owns:
         missing = [k for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT') if k not in os.environ]
         if missing: raise RuntimeError(f"distributed=True needs a process group or torchrun's environment; {missing} are not set. "
-                                       "Launch with torchrun (e.g. torchrun --nproc_per_node 2 -m mas_nbdev.condense ...).")
+                                       "Launch with torchrun (e.g. torchrun --nproc_per_node 2 -m mas_nbdev ...).")
         seconds = float(timeout or os.environ.get('MAS_NBDEV_TIMEOUT', 1800))
         endpoint = f"{os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}"
         try: dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', timeout=timedelta(seconds=seconds))

@@ -92,7 +92,8 @@ def register_plain(cls:type, # a class rebuilt by `cls(**fields)` from its field
                    tag:str=None, # its marker in a file (default: '__<class name>__')
                   )->type: # `cls`, so that this works as a class decorator
     "Let files of this library hold objects of `cls`: written as their fields, rebuilt on load (the pool's page registers `ModelPool`)."
-    _PLAIN[tag or f'__{cls.__name__}__'] = cls
+    tag = tag or f'__{cls.__name__}__'
+    if tag not in _PLAIN or cls.__module__ != '__main__': _PLAIN[tag] = cls   # a notebook's own copy of a class leaves the library's in place
     return cls
 
 def _to_plain(obj, where:str='state'):
@@ -198,7 +199,7 @@ def register_kind(kind:str, # what the file is, as `write_checkpoint` and `read_
                   on_read:bool=True, # check them on every read (False: only where a caller asks, with `full=True`)
                  ):
     "Declare what a kind of file must hold, for `check_state` (each module registers the kinds it writes)."
-    _KINDS[kind] = (tuple(keys), problem, on_read)
+    if kind not in _KINDS or problem.__module__ != '__main__': _KINDS[kind] = (tuple(keys), problem, on_read)   # as register_plain
 
 def check_state(state, # the contents of a file, as read_checkpoint rebuilt them
                 kind:str='checkpoint', # what the file must be
