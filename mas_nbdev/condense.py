@@ -247,7 +247,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
 
 # %% ../nbs/12_condense.ipynb #70ff4ca6
 _MOVED = {   # name -> the module it moved to (0.0.2): the old import still works, with a warning
-    **dict.fromkeys(('CheckpointInUse', 'check_backend', 'check_writable', 'pixel_change'), 'checks'),
+    **dict.fromkeys(('CheckpointInUse', 'check_writable', 'pixel_change'), 'checks'),
     **dict.fromkeys(('condense_and_compare', 'main', 'save_synset'), 'cli'),
     **dict.fromkeys(('from_tensors', 'ship'), 'data'),
     **dict.fromkeys(('get_dataset',), 'datasets'),

@@ -18,7 +18,7 @@ there is nothing to run, and the index carries its own labelled badge to a noteb
 
 Run `nbdev_clean` after writing. The check runs in `.ci/run`, so a change of repository, branch or pins in
 settings.ini, or a new notebook, cannot leave stale install cells or badges behind. It also checks that
-16_figures' `REPO_RAW` (where committed results are downloaded from outside a checkout) is settings.ini's.
+15a_experiments' `REPO_RAW` (where committed results are downloaded from outside a checkout) is settings.ini's.
 """
 import argparse, configparser, hashlib, json, re, shlex, sys
 from pathlib import Path
@@ -127,9 +127,9 @@ def main():
                 if isinstance(c['source'], str): c['source'] = c['source'].splitlines(keepends=True)
             path.write_text(json.dumps(new, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
     raw = f"https://raw.githubusercontent.com/{cfg['user']}/{cfg['repo']}/{cfg['branch']}"
-    figs = ROOT/cfg['nbs_path']/'16_figures.ipynb'
+    figs = ROOT/cfg['nbs_path']/'15a_experiments.ipynb'
     if figs.exists() and f"REPO_RAW = '{raw}'" not in figs.read_text(encoding='utf-8'):
-        sys.exit(f"16_figures.ipynb: REPO_RAW must be {raw!r} (settings.ini's repository and branch); edit it, then nbdev_export.")
+        sys.exit(f"15a_experiments.ipynb: REPO_RAW must be {raw!r} (settings.ini's repository and branch); edit it, then nbdev_export.")
     if a.check and stale:
         sys.exit(f"Colab install cell or badge missing or stale in: {', '.join(stale)}; run `python tools/colab.py`.")
     print(('stale: ' if a.check else 'updated: ') + (', '.join(stale) or 'none'))
