@@ -46,7 +46,7 @@ NOT_SETTINGS = ('device', 'checkpoint_every')   # condense arguments that cannot
 def run_settings(dataset:str, ipc:int, method:str, # the run
                  its:list, # its checkpoints (outer iterations at which it is evaluated; the last is its length)
                  seed:int, eval_epochs:int, eval_repeats:int, # its seed and evaluation schedule
-                 overrides:dict, # any other settings of `condense`
+                 overrides:dict, # any other settings of condense
                 )->dict:
     "The complete settings of one (method, seed) run, as stored with it in the results file and compared on a rerun."
     kw = {k: v for k, v in overrides.items() if k not in NOT_SETTINGS}

@@ -193,13 +193,13 @@ def finite_images(x)->bool:
 
 _KINDS = {}   # kind -> (the keys its contents must have, a function naming what is wrong with them, checked on every read)
 
-def register_kind(kind:str, # what the file is, as `write_checkpoint` and `read_checkpoint` name it
+def register_kind(kind:str, # what the file is, as write_checkpoint and read_checkpoint name it
                   keys:tuple, # the entries its contents must have
-                  problem:callable, # `problem(contents)`: what is wrong with them, or None
-                  on_read:bool=True, # check them on every read (False: only where a caller asks, with `full=True`)
+                  problem:callable, # called with the contents: says what is wrong with them, or returns None
+                  on_read:bool=True, # check them on every read (False: only where a caller asks, with full=True)
                  ):
     "Declare what a kind of file must hold, for `check_state` (each module registers the kinds it writes)."
-    if kind not in _KINDS or problem.__module__ != '__main__': _KINDS[kind] = (tuple(keys), problem, on_read)   # as register_plain
+    if kind not in _KINDS or getattr(problem, '__module__', None) != '__main__': _KINDS[kind] = (tuple(keys), problem, on_read)   # as register_plain
 
 def check_state(state, # the contents of a file, as read_checkpoint rebuilt them
                 kind:str='checkpoint', # what the file must be
