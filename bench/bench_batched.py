@@ -25,8 +25,11 @@ already use TF32 by torch's default, `cudnn.allow_tf32`, whose cost is measured 
 """
 import argparse, os, statistics, time, warnings
 import torch
-from mas_nbdev.condense import condense, condense_settings, _get_pool, _spec_from_settings
-from mas_nbdev.data import get_dataset, from_tensors
+from mas_nbdev.condense import condense, _get_pool
+from mas_nbdev.models import spec_from_settings
+from mas_nbdev.presets import condense_settings
+from mas_nbdev.datasets import get_dataset
+from mas_nbdev.data import from_tensors
 
 PAPER_HOURS = {('cifar10', 1): (4.44, 21.7), ('cifar10', 10): (4.45, 22.2), ('cifar10', 50): (6.11, 29.4),
                ('cifar100', 1): (25.1, 125), ('cifar100', 10): (25.6, 127)}   # (MAS 5x fewer, IDC), RTX 2080 hours
@@ -74,7 +77,7 @@ def run_switches(cfg, args, device, name):
     data = (train.to(device), test.to(device))
     s = condense_settings(train.name, ipc, 'mas')
     inner = args.inner_loop or s['inner_loop']
-    pool = _get_pool(None, 'mas', data[0], None, _spec_from_settings(data[0], s), s, device)[0]
+    pool = _get_pool(None, 'mas', data[0], None, spec_from_settings(data[0], s), s, device)[0]
     def timed(switch):
         with switched(switch) as kw:
             if device.type == 'cuda': torch.cuda.reset_peak_memory_stats()
@@ -117,9 +120,9 @@ def main():
         s = condense_settings(train.name, ipc, 'mas')
         inner = args.inner_loop or s['inner_loop']
         if ds not in pools:   # one pool per dataset, its cost measured once
-            if device.type == 'cuda': _get_pool(None, 'mas', data[0], None, _spec_from_settings(data[0], s), {**s, 'pool_size': 1, 'pool_epochs': 1}, device)
+            if device.type == 'cuda': _get_pool(None, 'mas', data[0], None, spec_from_settings(data[0], s), {**s, 'pool_size': 1, 'pool_epochs': 1}, device)
             t0 = time.perf_counter()
-            pools[ds] = _get_pool(None, 'mas', data[0], None, _spec_from_settings(data[0], s), s, device)[0]
+            pools[ds] = _get_pool(None, 'mas', data[0], None, spec_from_settings(data[0], s), s, device)[0]
             if device.type == 'cuda': torch.cuda.synchronize()
             print(f"pool for {ds}: {len(pools[ds])} networks x {s['pool_epochs']} epochs on {len(train)} images in {time.perf_counter() - t0:.1f} s")
         if device.type == 'cuda': timed_run(data, ipc, pools[ds], True, 1, device)   # warm-up

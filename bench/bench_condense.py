@@ -24,8 +24,11 @@ The output committed in bench/results/ was made with
 import argparse, json, os, resource, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 import torch
-from mas_nbdev.condense import condense, condense_settings, _get_pool, _spec_from_settings
-from mas_nbdev.data import get_dataset, from_tensors
+from mas_nbdev.condense import condense, _get_pool
+from mas_nbdev.models import spec_from_settings
+from mas_nbdev.presets import condense_settings
+from mas_nbdev.datasets import get_dataset
+from mas_nbdev.data import from_tensors
 
 GENERATED = {'cifar10_shaped': 10, 'cifar100_shaped': 100}   # name -> classes; 3 x 32 x 32 like CIFAR
 
@@ -72,7 +75,7 @@ def main():
         train, test = load(args.dataset, args.per_class)
         s = condense_settings(train.name, args.ipc, 'mas', inner_loop=args.inner_loop, seed=args.seed)
         train, test = train.to(device), test.to(device)
-        spec = _spec_from_settings(train, s)
+        spec = spec_from_settings(train, s)
         if device.type == 'cuda':   # warm-up: CUDA context and kernels, so that the pool's time is its own
             _get_pool(None, 'mas', train, None, spec, {**s, 'pool_size': 1, 'pool_epochs': 1}, device)
         t0 = time.perf_counter()

@@ -19,7 +19,9 @@ import argparse, json, math, os, socket, statistics, subprocess, sys, tempfile, 
 from pathlib import Path
 import torch
 from torch.utils.flop_counter import FlopCounterMode
-from mas_nbdev.condense import condense_settings, match_loss, _spec_from_settings
+from mas_nbdev.presets import condense_settings
+from mas_nbdev.losses import match_loss
+from mas_nbdev.models import spec_from_settings
 from mas_nbdev.models import make_net
 from mas_nbdev.augment import DSA
 from mas_nbdev.train import sgd
@@ -55,7 +57,7 @@ def split(name, classes, shape, ipc, **overrides):
     "FLOPs of one class's matching step and of one network update, at the published settings (meta device)."
     s = condense_settings(name, ipc, 'mas', **overrides)
     data = type('Shape', (), dict(channels=shape[0], num_classes=classes, im_size=shape[1:]))()
-    net = make_net(_spec_from_settings(data, s), 'meta')
+    net = make_net(spec_from_settings(data, s), 'meta')
     n_syn = min(ipc * s['factor'] ** 2, s['batch_syn_max'])
     real = torch.empty(s['batch_real'], *shape, device='meta')
     syn = torch.empty(n_syn, *shape, device='meta', requires_grad=True)

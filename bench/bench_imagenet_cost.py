@@ -23,7 +23,8 @@ from torch.utils.flop_counter import FlopCounterMode
 from mas_nbdev.models import make_net
 from mas_nbdev.augment import DSA
 from mas_nbdev.train import sgd, train_epoch
-from mas_nbdev.synthetic import match_loss, decoded_per_class
+from mas_nbdev.losses import match_loss
+from mas_nbdev.synthetic import decoded_per_class
 from mas_nbdev.presets import condense_settings
 
 MEAN, STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)

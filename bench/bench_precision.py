@@ -15,15 +15,17 @@ The output committed in bench/results/ was made with
 """
 import argparse, os, statistics, time
 import torch
-from mas_nbdev.condense import condense, eval_settings, _spec_from_settings
-from mas_nbdev.data import get_dataset
+from mas_nbdev.condense import condense
+from mas_nbdev.models import spec_from_settings
+from mas_nbdev.presets import eval_settings
+from mas_nbdev.datasets import get_dataset
 from mas_nbdev.evaluate import evaluate
 
 def run(data, ipc, method, seed, precision, device):
     "(test accuracy %, median seconds per outer iteration) of one condensation and its float32 evaluation."
     syn = condense(data, ipc=ipc, method=method, seed=seed, precision=precision, device=device, progress=False)
     x, y = syn.decode()
-    acc = evaluate(x, y, data[1], **eval_settings(syn.settings), spec=_spec_from_settings(data[0], syn.settings), device=device, seed=seed)
+    acc = evaluate(x, y, data[1], **eval_settings(syn.settings), spec=spec_from_settings(data[0], syn.settings), device=device, seed=seed)
     secs = statistics.median(h['seconds'] for h in syn.history[1:]) if len(syn.history) > 1 else syn.history[0]['seconds']
     return acc.mean, secs
 

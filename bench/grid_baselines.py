@@ -7,7 +7,8 @@ as the IDC and MAS digits presets were chosen (`lr_grid`, nbs/16_figures.ipynb).
     python bench/grid_baselines.py --methods tm --out nbs/figures/tm_grid.json   # about 13 minutes (its own file: TM came later)
 """
 import argparse, time
-from mas_nbdev.figures import lr_grid, grid_table
+from mas_nbdev.experiments import lr_grid
+from mas_nbdev.figures import grid_table
 
 GRIDS = {'dc': (0.03, 0.1, 0.3), 'dsa': (0.03, 0.1, 0.3), 'dm': (0.3, 1.0, 3.0),   # around each method's published lr_img
          'cafe': (0.03, 0.1, 0.3, 1.0), 'tm': (1.0, 10.0, 100.0, 1000.0)}

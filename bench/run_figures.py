@@ -20,8 +20,8 @@ machine; its 32 runs took 73 minutes between them.
 import argparse, time
 from pathlib import Path
 import torch
-from mas_nbdev.figures import (run_experiment, lr_grid, grid_table, load_results, figure3, figure4, accuracy_table,
-                               speedup_table, DIGITS_CHECKPOINTS, DIGITS_ABLATIONS, LR_GRID)
+from mas_nbdev.experiments import run_experiment, lr_grid, load_results, DIGITS_CHECKPOINTS, DIGITS_ABLATIONS, LR_GRID
+from mas_nbdev.figures import grid_table, figure3, figure4, accuracy_table, speedup_table
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -25,8 +25,9 @@ extrapolation is 130 min of runs, about 65 min of wall time with --workers 2.
 import argparse, time, json
 from pathlib import Path
 import torch
-from mas_nbdev.figures import (table_experiment, results_table, table_ranking, load_results, committed_results, figure3, figure4,
-                               TABLE_ROWS, TABLE_GRIDS)
+from mas_nbdev.table import table_experiment, TABLE_ROWS, TABLE_GRIDS
+from mas_nbdev.figures import results_table, table_ranking, figure3, figure4
+from mas_nbdev.experiments import load_results, committed_results
 
 def _ipc_ratio(method, ipc)->float:
     "How much longer a run of `method` takes at `ipc` than at ipc 1: the ratio of mean wall times in its committed lr_img grid."
