@@ -78,10 +78,10 @@ def _rotate_theta(u1:Tensor, u2:Tensor, size:tuple, degrees:float=15.0)->Tensor:
     cos, sin, zero = a.cos(), a.sin(), torch.zeros_like(u1)
     return _affine(cos, -sin, zero, sin, cos, zero)
 
-def _warp(x:Tensor, theta:Tensor)->Tensor:
-    "Resample `x` on the grid `theta` (one matrix, or one per image), zero padding, bilinear."
-    grid = F.affine_grid(theta.expand(len(x), 2, 3), list(x.shape), align_corners=False)
-    return F.grid_sample(x, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
+def _warp(x:Tensor, theta:Tensor, align_corners:bool=False)->Tensor:
+    "Resample `x` on the grid `theta` (one matrix, or one per image), zero padding, bilinear; `align_corners` as torch's (MTT's code: True)."
+    grid = F.affine_grid(theta.expand(len(x), 2, 3), list(x.shape), align_corners=align_corners)
+    return F.grid_sample(x, grid, mode='bilinear', padding_mode='zeros', align_corners=align_corners)
 
 # %% ../nbs/02_augment.ipynb #1479e7ba
 def _cutout(x:Tensor, u1:Tensor, u2:Tensor, ratio:float=0.5)->Tensor:
@@ -113,12 +113,13 @@ class DSA:
                  std:tuple=(0.5,), # per-channel standard deviation
                  per_sample:bool=False, # False: one draw for the whole batch (siamese); True: one draw per image
                  single:bool=False, # True: one op per call, drawn from the strategy (upstream DSA, DM, MTT); False: all of them (IDC)
+                 align_corners:bool=False, # scale and rotate resample with torch's align_corners=True (MTT's code) or False (DC/DSA/DM's, IDC's)
                 ):
         ops = [o for o in strategy.lower().split('_') if o] if strategy.lower() != 'none' else []
         bad = [o for o in ops if o not in _OPS]
         if bad: raise ValueError(f"unknown augmentation(s) {bad} in strategy {strategy!r}; valid ops are "
                                  f"{list(_OPS)}, joined by '_' (e.g. 'color_crop_cutout'), or '' for none.")
-        self.strategy, self.ops, self.per_sample, self.single = strategy, ops, per_sample, bool(single)
+        self.strategy, self.ops, self.per_sample, self.single, self.align_corners = strategy, ops, per_sample, bool(single), bool(align_corners)
         self.geometric = [o for o in _GEOMETRIC if o in ops]
         self.mean, self.std = tuple(float(m) for m in mean), tuple(float(s) for s in std)
         if len(self.mean) != len(self.std): raise ValueError(f"mean {self.mean} and std {self.std} differ in length.")
@@ -161,7 +162,7 @@ class DSA:
         if name == 'flip': return _flip(x, u[3])
         if name == 'cutout': return _cutout(x, u[6], u[7])
         if name == 'crop': return _shift(x, *_crop_shift(u[4], u[5], x.shape[-2:]))
-        return _warp(x, _THETA[name](u[4], u[5], x.shape[-2:]))
+        return _warp(x, _THETA[name](u[4], u[5], x.shape[-2:]), self.align_corners)
 
     def _one(self, x:Tensor, op:int|Tensor, u:tuple)->Tensor:
         "Single-op mode: op `op` (an index into `self.ops`) for the batch, or each image its own (a tensor of N indices)."
@@ -175,12 +176,12 @@ class DSA:
         "The geometric op `geo` (an index into `self.geometric`, one for the batch or one per image) applied to `x`."
         size, ops = x.shape[-2:], self.geometric
         if isinstance(geo, int):
-            return _shift(x, *_crop_shift(u1, u2, size)) if ops[geo] == 'crop' else _warp(x, _THETA[ops[geo]](u1, u2, size))
+            return _shift(x, *_crop_shift(u1, u2, size)) if ops[geo] == 'crop' else _warp(x, _THETA[ops[geo]](u1, u2, size), self.align_corners)
         geo, out = _on(geo, x.device), None
         if any(o != 'crop' for o in ops):   # scale / rotate images (crop's rows get the identity, then are replaced)
             eye = _affine(*(torch.full_like(u1, v) for v in (1., 0., 0., 0., 1., 0.)))
             thetas = torch.stack([eye if o == 'crop' else _THETA[o](u1, u2, size) for o in ops])   # ops x N x 2 x 3
-            out = _warp(x, thetas[geo, torch.arange(len(x), device=x.device)])
+            out = _warp(x, thetas[geo, torch.arange(len(x), device=x.device)], self.align_corners)
         if 'crop' in ops:
             shifted = _shift(x, *_crop_shift(u1, u2, size))
             out = shifted if out is None else torch.where((geo == ops.index('crop')).view(-1, 1, 1, 1), shifted, out)
@@ -193,7 +194,8 @@ class DSA:
         if not self.ops: return self.normalize(x)
         return self.apply(x, *self.draw(len(x) if self.per_sample else 1, generator))
 
-    def __repr__(self): return f"DSA({self.strategy!r}, per_sample={self.per_sample}" + (", single=True)" if self.single else ")")
+    def __repr__(self): return (f"DSA({self.strategy!r}, per_sample={self.per_sample}" + (", single=True" if self.single else '')
+                                + (", align_corners=True" if self.align_corners else '') + ")")
 
 # %% ../nbs/02_augment.ipynb #77342315
 def cutmix_draw(n:int, # images in the batch

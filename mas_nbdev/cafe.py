@@ -15,8 +15,8 @@ from .checks import flops_of
 from .baselines import iteration_record, image_step, shared_generator
 
 # %% auto #0
-__all__ = ['CAFE_WEIGHTS', 'CAFE_HALVE_AT', 'feature_taps', 'class_means', 'discrimination_loss', 'cafe_loss', 'noise_init',
-           'cafe_lr', 'cafe_iteration', 'cafe_run_iteration']
+__all__ = ['CAFE_WEIGHTS', 'CAFE_HALVE_AT', 'CAFE_HOOKS', 'feature_taps', 'class_means', 'discrimination_loss', 'cafe_loss',
+           'noise_init', 'cafe_lr', 'cafe_iteration', 'cafe_run_iteration', 'cap_share']
 
 # %% ../nbs/08b_cafe.ipynb #e9543470
 def feature_taps(net:ConvNet, # the library's ConvNet (any depth, width and image size)
@@ -114,8 +114,8 @@ def cafe_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf
                    lambda1:float=0.04, # the outer loop stops when the last `window` accuracies span less than this
                    lambda2:float=0.03, # an inner loop stops when the last `window` accuracies span more than this
                    window:int=10, # accuracies each rule looks at
-                   outer_cap:int=100, # at most this many outer steps (ours: the published loop is unbounded)
-                   inner_cap:int=100, # at most this many network epochs per inner loop (ours)
+                   outer_cap:int|None=100, # at most this many outer steps (ours); None: the published rule alone, unbounded
+                   inner_cap:int|None=100, # at most this many network epochs per inner loop (ours); None: unbounded, as published
                    batch_real:int=256, # real images per class and outer step (capped at the class's size)
                    acc_real:int=128, # real images per class in each accuracy check
                    lr_net:float=0.01, # the network's SGD learning rate (no momentum)
@@ -124,13 +124,13 @@ def cafe_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf
                    disc_weight:float=0.01, # beta
                    generator:torch.Generator|list=None, # CPU generator of the network's batch orders (a list, one per class: torch's global one)
                    measure=_run, # measure(phase, fn) runs fn, phase 'outer' (a step and its check) or 'inner' (an epoch and its check)
-                  )->tuple: # (the loss of the last outer step, {'outer_steps', 'inner_epochs', 'outer_capped', 'inner_capped'})
+                  )->tuple: # (the loss of the last outer step, {'outer_steps', 'inner_epochs', 'inner_loops', 'outer_capped', 'inner_capped'})
     "One CAFE iteration: a fresh network; image steps on the feature and discrimination losses until its accuracy settles, the network trained on the synthetic set in between until its accuracy moves."
     data, k, dev = sampler.data, sampler.data.num_classes, syn.device
     norm = DSA('', data.mean, data.std)
     net = make_net(spec, dev)
     net_opt = torch.optim.SGD(net.parameters(), lr=lr_net)
-    counts = dict(outer_steps=0, inner_epochs=0, outer_capped=False, inner_capped=0)
+    counts = dict(outer_steps=0, inner_epochs=0, inner_loops=0, outer_capped=False, inner_capped=0)
 
     def outer_step():
         real = torch.cat([norm.normalize(sampler.sample(c, min(batch_real, len(sampler.indices[c])))).to(dev) for c in range(k)])
@@ -150,13 +150,13 @@ def cafe_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf
         outer_accs.append(acc); counts['outer_steps'] += 1
         spread = _spread(outer_accs, window)
         if spread is not None and spread < lambda1: break
-        if counts['outer_steps'] >= outer_cap: counts['outer_capped'] = True; break
-        inner_accs = []   # a fresh window for every inner loop
+        if outer_cap is not None and counts['outer_steps'] >= outer_cap: counts['outer_capped'] = True; break
+        inner_accs = []; counts['inner_loops'] += 1   # a fresh window for every inner loop
         while True:
             inner_accs.append(measure('inner', inner_epoch)); counts['inner_epochs'] += 1
             spread = _spread(inner_accs, window)
             if spread is not None and spread > lambda2: break
-            if len(inner_accs) >= inner_cap: counts['inner_capped'] += 1; break
+            if inner_cap is not None and len(inner_accs) >= inner_cap: counts['inner_capped'] += 1; break
     return loss, counts
 
 # %% ../nbs/08b_cafe.ipynb #8cd9e928
@@ -183,3 +183,21 @@ def cafe_run_iteration(it:int, # iterations done so far
     rec = iteration_record(it, st, part, step)
     rec['flops'] = unit.get('outer', 0) * counts['outer_steps'] + unit.get('inner', 0) * counts['inner_epochs']
     return {**rec, 'lr_img': lr, **counts}
+
+def cap_share(history:list, # a CAFE run's records (SyntheticSet.history)
+             )->dict: # outer / inner: the share of loops a cap stopped; outer_loops, inner_loops: how many loops there were
+    "How often CAFE's caps, not its published rules, ended a loop over a run."
+    outer, loops = len(history), sum(h.get('inner_loops', 0) for h in history)
+    return dict(outer=sum(bool(h['outer_capped']) for h in history) / outer if outer else 0., outer_loops=outer,
+                inner=sum(h['inner_capped'] for h in history) / loops if loops else 0., inner_loops=loops)
+
+def _cafe_finish(syn, st:dict):
+    "The run's share of capped loops, in its settings and printed: where it is high, the caps, not the published rules, shaped the set."
+    s = syn.settings
+    share = cap_share(syn.history)
+    syn.settings = {**s, 'cap_share': share}
+    print(f"CAFE: the outer cap ({s['outer_cap']}) ended {share['outer']:.0%} of {share['outer_loops']} outer loops, the inner cap ({s['inner_cap']}) "
+          f"{share['inner']:.0%} of {share['inner_loops']} inner loops" + ("; outer_cap=None, inner_cap=None run the published rules alone"
+          if share['outer'] or share['inner'] else ''))
+
+CAFE_HOOKS = dict(finish=_cafe_finish)

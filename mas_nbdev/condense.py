@@ -4,10 +4,10 @@
 
 # %% ../nbs/12_condense.ipynb #ecbc87bd
 from __future__ import annotations
-import math, time, warnings, importlib, sys
+import math, time, warnings, importlib, sys, dataclasses
 from pathlib import Path
 import torch
-from .data import ClassSampler, place_data
+from .data import ImageData, ClassSampler, place_data
 from .datasets import as_train_test
 from .models import make_net, spec_from_settings
 from .augment import DSA
@@ -73,10 +73,21 @@ def _train_flops_per_epoch(train, spec, s, device):
     return flops * math.ceil(len(train) / s['net_batch'])
 
 # %% ../nbs/12_condense.ipynb #e9e655c7
+def _normalised_as(train:ImageData, test:ImageData, s:dict)->tuple:
+    "The data with the run's own normalisation constants when its settings have them (DC, DSA and DM on CIFAR-100), else as it is."
+    if s.get('norm_mean') is None and s.get('norm_std') is None: return train, test
+    mean, std = (tuple(float(v) for v in (s[k] if s.get(k) is not None else getattr(train, k.split('_')[1]))) for k in ('norm_mean', 'norm_std'))
+    if len(mean) != train.channels or len(std) != train.channels or min(std) <= 0:
+        raise ValueError(f"norm_mean {mean} and norm_std {std} must give one value per channel ({train.channels}), the std positive.")
+    s['norm_mean'], s['norm_std'] = mean, std
+    swap = lambda d: d if d is None else dataclasses.replace(d, mean=mean, std=std)
+    return swap(train), swap(test)
+
 def _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, overrides, deterministic=False)->tuple:
     "Data (placed on the device when it fits), complete settings and the network spec, everything checked before any data reaches the device."
     name, train, test = as_train_test(dataset, overrides.get('root', 'data'), overrides.get('download', False), overrides.get('im_size'))
     s = condense_settings(name, ipc, method, iterations, inner_loop, seed, **overrides)
+    train, test = _normalised_as(train, test, s)
     s['data_shape'] = tuple(train.images.shape)
     s = check_run(train, test, s, eval_at)   # data and settings against each other; adds the data's fingerprint
     check_init(train, ipc, s.get('factor', 1), s['init'])

@@ -147,6 +147,11 @@ PROTOCOLS['cafe'] = dict(epochs=600, batch_size=256, lr=0.01, schedule='dc', str
                          source="CAFE (DC's utils.py evaluate_synset with DSA off, and no augmentation for CIFAR and ConvNet, utils.py:305-330,396-405): "
                                 "601 passes, x0.1 after pass 301, batch 256, no augmentation, no CutMix")
 
+# %% ../nbs/14_evaluate.ipynb #11048143
+PROTOCOLS['dc'] = dict(epochs=300, batch_size=256, lr=0.01, schedule='dc', strategy='', single=True, cutmix_p=0.0,
+                       source="DC (main.py:116-123 with utils.py:428-445 get_daparam, 337-361 evaluate_synset): 301 passes, x0.1 and a fresh "
+                              "optimiser after pass 151, batch 256, no augmentation (DC augments MNIST only), no CutMix")
+
 # %% ../nbs/14_evaluate.ipynb #9123b712
 def random_subset(train:ImageData, # the real training set
                   ipc:int, # images per class

@@ -245,7 +245,8 @@ def results_table(res:dict, # results of table_experiment
     if not runs: raise KeyError(f"no table runs for {dataset} ipc {ipc} in the results.")
     full = res['reference'][reference_key(dataset, None, 0)]['common']
     lines = [f"{dataset}, ipc {ipc}: test accuracy (%) and cost of condensation, mean ± std over seeds; full training set under 'common': "
-             f"{full['acc']:.1f}% ({full['epochs']} epochs). Published: CIFAR-10, each row under its own protocol, RTX-2080 hours.", '',
+             f"{full['acc']:.1f}% ({full['epochs']} epochs). Published: CIFAR-10, each row under its own protocol, RTX-2080 hours. "
+             "Each figure is the mean over the networks in the seeds column (sets x networks per set).", '',
              '| row | published CIFAR-10 ipc 1 (own protocol) | published CIFAR-10 ipc 10 (own protocol) | ours: own protocol (name) | '
              "ours: 'common' (lr on validation) | random real, 'common' | seeds | condensation s | setup s | condensation GFLOP | setup GFLOP | "
              "LRS ×100 ('common') | ARS ×100 ('common') |", '|---' * 13 + '|']
@@ -255,7 +256,7 @@ def results_table(res:dict, # results of table_experiment
         get = lambda f: [f(r) for r in rs]
         own = f"{_mean_pm(get(lambda r: r['own']['acc']))} ({rs[0]['own']['protocol']})"
         lines.append(f"| {row} | {PAPER_ROWS[row][0][0]} | {PAPER_ROWS[row][0][1]} | {own} | {_mean_pm(get(lambda r: r['common']['acc']))} | "
-                     f"{_mean_pm(get(lambda r: r['random']))} | {len(rs)} | {np.mean(get(lambda r: r['seconds'])):.1f} | "
+                     f"{_mean_pm(get(lambda r: r['random']))} | {len(rs)} x {rs[0]['eval_repeats']} | {np.mean(get(lambda r: r['seconds'])):.1f} | "
                      f"{np.mean(get(lambda r: r['pool_seconds'])):.1f} | {_gflop(get(lambda r: r['flops']))} | "
                      f"{_gflop(get(lambda r: r['pool_flops']))} | {_mean_pm(get(lambda r: 100 * r['lrs']))} | {_mean_pm(get(lambda r: 100 * r['ars']))} |")
     return '\n'.join(lines)

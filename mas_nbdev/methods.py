@@ -70,12 +70,12 @@ class Method:
 
 # %% ../nbs/09_methods.ipynb #0c16a441
 COMMON_SETTINGS = ('arch', 'width', 'depth', 'norm', 'lr_img', 'mom_img', 'im_size', 'init', 'batch_real',
-                   'strategy', 'iterations', 'eval_epochs', 'eval_repeats', 'eval_strategy', 'protocol')
+                   'iterations', 'eval_epochs', 'eval_repeats', 'eval_strategy', 'protocol', 'norm_mean', 'norm_std')
 _IDC_LOOP = ('lr_img10', 'base_side', 'metric', 'bias', 'fc', 'precision', 'factor', 'batch_syn_max', 'inner_loop', 'n_data', 'net_lr', 'net_momentum',
-             'net_weight_decay', 'net_batch', 'net_strategy', 'cutmix_p', 'eval_cutmix_p', 'decode_type', 'init_pick', 'init_resize')
+             'net_weight_decay', 'net_batch', 'net_strategy', 'cutmix_p', 'eval_cutmix_p', 'decode_type', 'init_pick', 'init_resize', 'strategy')
 _POOL = ('pool_size', 'pool_epochs', 'pool_decay_epochs')
 _PERTURB = ('v_min', 'v_max', 'keep_1d')
-_DC_LOOP = ('outer_loop', 'inner_loop', 'net_lr', 'net_batch')
+_DC_LOOP = ('outer_loop', 'inner_loop', 'net_lr', 'net_batch', 'strategy')
 
 # %% ../nbs/09_methods.ipynb #ef95f39d
 _IDC_COST = '1 (the unit)'
@@ -93,7 +93,7 @@ METHODS = {
     'dc': Method('dc', 'DC: gradient matching, the network trained on the synthetic set', 'fresh',
                  "each class's gradient on real and synthetic images, per-output-row cosine over conv and fc weights",
                  'a fresh network; outer_loop matching steps over all classes, each followed by inner_loop epochs of the network on the synthetic set',
-                 dsa_run_iteration, 'normalized', False, 'whole set', 'dsa', _DC_LOOP, False, '0.9% / 20% / 72% (as DSA, without augmentation)',
+                 dsa_run_iteration, 'normalized', False, 'whole set', 'dc', _DC_LOOP, False, '0.9% / 20% / 72% (as DSA, without augmentation)',
                  'Zhao et al., ICLR 2021'),
     'dsa': Method('dsa', 'DSA: DC with siamese augmentation, one op per draw', 'fresh',
                   "each class's gradient on real and synthetic images under one siamese single-op DSA draw, per-output-row cosine",
@@ -102,7 +102,7 @@ METHODS = {
     'dm': Method('dm', 'DM: distribution matching of class-mean embeddings', 'fresh',
                  "each class's mean embedding of real and synthetic images under one siamese single-op DSA draw, squared L2",
                  'a fresh frozen network; the loss summed over classes; one image step', dm_run_iteration, 'normalized', False, 'whole set', 'dm',
-                 (), True, '0.3%', 'Zhao & Bilen, WACV 2023'),
+                 ('strategy',), True, '0.3%', 'Zhao & Bilen, WACV 2023'),
 }
 
 def method_of(name:str, # a key of METHODS
@@ -135,7 +135,7 @@ def check_used(method:str, # a key of METHODS
 
 # %% ../nbs/09_methods.ipynb #b45d2b43
 _TM = ('syn_steps', 'expert_epochs', 'max_start_epoch', 'lr_lr', 'lr_teacher', 'zca', 'batch_syn',   # the distillation (MTT distill.py)
-       'n_experts', 'buffer_epochs', 'buffer_lr', 'buffer_batch', 'buffer_seed')                     # the expert buffer (MTT buffer.py)
+       'n_experts', 'buffer_epochs', 'buffer_lr', 'buffer_batch', 'buffer_seed', 'strategy')                     # the expert buffer (MTT buffer.py)
 METHODS['tm'] = Method('tm', 'TM (MTT): the student unrolled on the synthetic set matches a segment of an expert trajectory', 'expert',
                        "the parameters a student reaches in syn_steps steps on the synthetic set against an expert's after expert_epochs epochs on real data, "
                        "normalised by the expert's progress",
@@ -145,7 +145,7 @@ METHODS['tm'] = Method('tm', 'TM (MTT): the student unrolled on the synthetic se
 ALIASES = {'mtt': 'tm'}   # other names users know a method by
 
 # %% ../nbs/09_methods.ipynb #40aedd1f
-from .cafe import cafe_run_iteration
+from .cafe import cafe_run_iteration, CAFE_HOOKS
 _CAFE = ('lambda1', 'lambda2', 'window', 'outer_cap', 'inner_cap', 'net_lr', 'net_batch', 'acc_real', 'lr_halve_at')
 METHODS['cafe'] = Method('cafe', 'CAFE: class-mean features aligned at every block, plus a discrimination loss', 'fresh',
                          "each class's mean features of real and synthetic images at every block of ConvNet-3 and at the embedding "
@@ -153,7 +153,7 @@ METHODS['cafe'] = Method('cafe', 'CAFE: class-mean features aligned at every blo
                          'a fresh network; image steps until its accuracy on real images settles (lambda1), the network trained on the '
                          'synthetic set in between until its accuracy moves (lambda2); both loops capped (outer_cap, inner_cap)',
                          cafe_run_iteration, 'normalized', False, 'whole set', 'cafe', _CAFE, False,
-                         '- / >= 23% / - (dynamic: at least 10 outer steps, 10 epochs after each; bounded here by the caps)', 'Wang et al., CVPR 2022')
+                         '- / >= 23% / - (dynamic: at least 10 outer steps, 10 epochs after each; bounded here by the caps)', 'Wang et al., CVPR 2022', CAFE_HOOKS)
 
 # %% ../nbs/09_methods.ipynb #7d2e3360
 def methods_table()->str:

@@ -40,6 +40,7 @@ _CIFAR = dict(
     iterations={'idc': 2000, 'perturb': 2000, 'mas': 400, 'early': 400},
     pool_size=5, pool_epochs=2, pool_decay_epochs=None, v_min=0.01, v_max=0.09, keep_1d=False,   # model augmentation
     eval_epochs=1000, eval_repeats=3,                          # evaluation protocol (None epochs: the ImageNet rule)
+    norm_mean=None, norm_std=None,                             # the normalisation (None: the dataset's published constants)
     eval_strategy='color_crop_flip_scale_rotate', eval_cutmix_p=0.5,
 )
 _DIGIT_EVAL = 'color_crop_scale_rotate'    # flip is never used on digit datasets
@@ -82,18 +83,25 @@ METHOD_PRESETS = {
                 batch_real=256,                           # real images per class and matching step (main.py:26)
                 net_lr=0.01, net_batch=256,               # the network's SGD on the synthetic set, no momentum or decay (main.py:25,27,150)
                 outer_loop={k: v[0] for k, v in _DC_LOOPS.items()}, inner_loop={k: v[1] for k, v in _DC_LOOPS.items()},
-                init='real', strategy=_DSA_STRATEGY),     # README command
+                init='real', strategy=_DSA_STRATEGY,      # README command
+                eval_repeats=20),                         # networks per set (main.py:21; the tables: 5 sets x 20)
     'dm': dict(iterations=20000,                          # (DM main_DM.py:22)
                lr_img=1.0, mom_img=0.5,                   # (main_DM.py:24,102; README: 1 for every ipc)
-               batch_real=256, init='real', strategy=_DSA_STRATEGY),   # (main_DM.py:26-28)
+               batch_real=256, init='real', strategy=_DSA_STRATEGY,    # (main_DM.py:26-28)
+               eval_repeats=20),                          # (main_DM.py:20)
 }
-METHOD_PRESETS['dc'] = {**METHOD_PRESETS['dsa'], 'strategy': ''}   # DC: the same code with no augmentation (main.py, method DC)
+METHOD_PRESETS['dc'] = {**METHOD_PRESETS['dsa'], 'strategy': '',   # DC: the same code with no augmentation (main.py, method DC),
+                        'init': 'noise',                          # from noise: the code's default and the README's command (main.py:28,88)
+                        'eval_epochs': 300}                       # its protocol's 300 (+1) epochs (main.py:116-123)
 _DIGIT_DSA = 'color_crop_cutout_scale_rotate'             # no flip on digits, as in every evaluation of the digits here
 DATASET_METHOD_PRESETS = {   # our CPU presets of the digits (iterations cut; lr_img chosen on a validation split, see below)
     'digits': {'dsa': dict(iterations=40, lr_img={1: 0.1, 'else': 0.03}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
-                           strategy=_DIGIT_DSA),
-               'dc': dict(iterations=40, lr_img={1: 0.3, 'else': 0.03}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10}),
-               'dm': dict(iterations=200, lr_img={1: 3.0, 'else': 0.1}, batch_real=128, strategy=_DIGIT_DSA)},
+                           strategy=_DIGIT_DSA, eval_repeats=3),
+               'dc': dict(iterations=40, lr_img={1: 0.3, 'else': 0.03}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
+                          eval_repeats=3),
+               'dm': dict(iterations=200, lr_img={1: 3.0, 'else': 0.1}, batch_real=128, strategy=_DIGIT_DSA, eval_repeats=3)},
+    'cifar100': {m: dict(norm_mean=(0.5071, 0.4866, 0.4409), norm_std=(0.2673, 0.2564, 0.2762))   # DC, DSA and DM normalise CIFAR-100 with its
+                 for m in ('dc', 'dsa', 'dm')},                                                  # own constants (DC utils.py:57-62)
 }
 DATASET_METHOD_PRESETS['custom'] = DATASET_METHOD_PRESETS['digits']
 
@@ -107,10 +115,10 @@ METHOD_PRESETS['cafe'] = dict(
     lambda1=0.04, lambda2=0.03, window=10,                # the dynamic loops' rules (distill.py:86-87,308-348)
     outer_cap=100, inner_cap=100,                         # ours: the published loops have no bound (every record says when a cap stopped one)
     init='noise',                                         # N(0, 1) in normalised space (distill.py:75,151; the README passes no --init)
-    strategy='',                                          # no DSA: --method DC is the default and the table's CAFE rows (distill.py:61,77,101)
-    eval_epochs=600)                                      # its protocol: 600 (+1) epochs (utils.py:305-330)
+    eval_epochs=600, eval_repeats=20)                     # its protocol: 600 (+1) epochs (utils.py:305-330), 20 networks (distill.py:67-68)
 DATASET_METHOD_PRESETS['digits']['cafe'] = dict(iterations=8, lr_img={1: 0.03, 'else': 0.3}, lr_halve_at=(5, 6, 7),   # 1200/1600/1800 of 2000, scaled to 8
-                                                batch_real=64, acc_real=16, window=4, outer_cap=6, inner_cap=8)   # CPU scale (see below)
+                                                batch_real=64, acc_real=16, window=4, outer_cap=6, inner_cap=8,   # CPU scale (see below)
+                                                eval_repeats=3)
 
 # %% ../nbs/10_presets.ipynb #200e7f54
 _TM_PER_IPC = ('syn_steps', 'expert_epochs', 'max_start_epoch', 'lr_lr', 'lr_teacher', 'zca', 'batch_syn')   # given per ipc
@@ -122,14 +130,15 @@ METHOD_PRESETS['tm'] = dict(   # CIFAR-10: the authors' DC-BENCH commands (metho
     zca={1: True, 10: True, 50: False},                                # ipc 50: no ZCA in the author's command
     batch_syn=None,                                                    # all K*ipc images per student step (distill.py:74-75)
     mom_img=0.5, init='real', strategy=_DSA_STRATEGY,                  # SGD mom 0.5 for images and lr (distill.py:138-139); real init (:443)
-    n_experts=100, buffer_epochs=50, buffer_lr=0.01, buffer_batch=256, buffer_seed=0)   # buffer.py:116-131, README: 50 epochs
-DATASET_METHOD_PRESETS['cifar100'] = {'tm': dict(                      # CIFAR-100: the same commands' CIFAR-100 columns
+    n_experts=100, buffer_epochs=50, buffer_lr=0.01, buffer_batch=256, buffer_seed=0,   # buffer.py:116-131, README: 50 epochs
+    eval_repeats=5)                                                    # networks per evaluation (distill.py:426)
+DATASET_METHOD_PRESETS['cifar100']['tm'] = dict(                      # CIFAR-100: the same commands' CIFAR-100 columns
     syn_steps={1: 20, 10: 20, 50: 80}, expert_epochs={1: 3, 10: 2, 50: 2}, max_start_epoch={1: 20, 10: 20, 50: 40},
     lr_img={1: 1000, 10: 1000, 50: 1000}, lr_lr={1: 1e-5, 10: 1e-5, 50: 1e-5}, lr_teacher={1: 0.01, 10: 0.01, 50: 0.01},
-    zca={1: True, 10: False, 50: True}, batch_syn={1: None, 10: None, 50: 125})}   # ipc 50: 125 images per step bound the memory
+    zca={1: True, 10: False, 50: True}, batch_syn={1: None, 10: None, 50: 125})   # ipc 50: 125 images per step bound the memory
 DATASET_METHOD_PRESETS['digits']['tm'] = dict(   # our CPU preset: 10 experts of 10 epochs, short segments; lr_img chosen on a validation split (below)
     iterations=200, n_experts=10, buffer_epochs=10, buffer_batch=128, syn_steps=10, expert_epochs=1, max_start_epoch=5,
-    lr_img=10, lr_lr=1e-5, lr_teacher=0.01, zca=True, batch_syn=None, strategy=_DIGIT_DSA)
+    lr_img=10, lr_lr=1e-5, lr_teacher=0.01, zca=True, batch_syn=None, strategy=_DIGIT_DSA, eval_repeats=3)
 
 # %% ../nbs/10_presets.ipynb #880035a7
 def _published_rules(name:str, ipc:int, s:dict, given:set):

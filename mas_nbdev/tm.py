@@ -115,7 +115,7 @@ def train_expert(images:Tensor, # real training images in TM's space (normalised
                 )->tuple: # (snapshots: (E+1) x P float32 on the CPU, FLOPs of one epoch)
     "One expert: a fresh network trained on the real data, its flat parameters after initialisation and after every epoch."
     c = images.shape[1]
-    aug = DSA(strategy, (0.,) * c, (1.,) * c, per_sample=True, single=True) if strategy else None   # the images are in TM's space already
+    aug = DSA(strategy, (0.,) * c, (1.,) * c, per_sample=True, single=True, align_corners=True) if strategy else None   # in TM's space already; MTT's grid
     g = torch.Generator().manual_seed(seed)
     with kept_rng():
         torch.manual_seed(seed); net = make_net(spec, device)
@@ -130,9 +130,9 @@ def train_expert(images:Tensor, # real training images in TM's space (normalised
     return torch.stack(snaps).float(), epoch_flops
 
 # %% ../nbs/08a_tm.ipynb #c6e09265
-EXPERT_SETTINGS = ('spec', 'buffer_epochs', 'buffer_lr', 'buffer_batch', 'buffer_strategy', 'zca', 'seed')   # what makes two buffers the same
+EXPERT_SETTINGS = ('spec', 'buffer_epochs', 'buffer_lr', 'buffer_batch', 'buffer_strategy', 'zca', 'seed', 'align_corners')   # what makes two buffers the same
 
-def _buffer_settings(spec, epochs, lr, batch, strategy, zca:bool, seed)->dict: return dict(zip(EXPERT_SETTINGS, (dict(spec), epochs, lr, batch, strategy, bool(zca), seed)))
+def _buffer_settings(spec, epochs, lr, batch, strategy, zca:bool, seed)->dict: return dict(zip(EXPERT_SETTINGS, (dict(spec), epochs, lr, batch, strategy, bool(zca), seed, True)))   # MTT's grid
 def _mismatch(saved:dict, want:dict)->str: return ', '.join(f'{k}={saved.get(k)!r} there, {want[k]!r} now' for k in EXPERT_SETTINGS if saved.get(k) != want[k])
 
 class Experts:
@@ -272,7 +272,7 @@ def student_aug(strategy:str, # DSA ops
                 channels:int, # image channels
                )->DSA:
     "The student's augmentation: one DSA op per step, per-sample parameters, in TM's space (no further normalisation)."
-    return DSA(strategy, (0.,) * channels, (1.,) * channels, per_sample=True, single=True)
+    return DSA(strategy, (0.,) * channels, (1.,) * channels, per_sample=True, single=True, align_corners=True)   # MTT's grid (utils.py:563-578)
 
 def tm_iteration(images:Tensor, # K*ipc stored images in TM's space (a leaf that requires grad)
                  labels:Tensor, # their labels
