@@ -7,7 +7,7 @@ from __future__ import annotations
 import math, time, warnings, importlib, sys, dataclasses
 from pathlib import Path
 import torch
-from .data import ImageData, ClassSampler, place_data
+from .data import ImageData, ClassSampler, place_data, class_subset
 from .datasets import as_train_test
 from .models import make_net, spec_from_settings
 from .augment import DSA
@@ -87,6 +87,7 @@ def _start(dataset, ipc, method, iterations, inner_loop, seed, device, eval_at, 
     "Data (placed on the device when it fits), complete settings and the network spec, everything checked before any data reaches the device."
     name, train, test = as_train_test(dataset, overrides.get('root', 'data'), overrides.get('download', False), overrides.get('im_size'))
     s = condense_settings(name, ipc, method, iterations, inner_loop, seed, **overrides)
+    if s.get('per_class') is not None: train = class_subset(train, s['per_class'], s['subset_seed'])   # recorded, and in the fingerprint
     train, test = _normalised_as(train, test, s)
     s['data_shape'] = tuple(train.images.shape)
     s = check_run(train, test, s, eval_at)   # data and settings against each other; adds the data's fingerprint
@@ -132,7 +133,7 @@ def _evaluate_shared(x, y, test, s, spec, device, seed, part, lr:float=None)->di
     kw = eval_settings(s); n = kw.pop('repeats')
     if lr is not None: kw['lr'] = lr   # TM: the learned alpha
     def repeat(r):
-        with kept_rng(): return evaluate(x, y, test, **kw, repeats=1, spec=spec, device=device, seed=seed + r).accs[0]
+        with kept_rng(): return evaluate(x, y, test, **kw, repeats=1, spec=spec, device=device, seed=seed + r, checkpoints=0).accs[0]   # the final epoch's accuracy only
     r = EvalResult(part.shared(repeat, n))
     return dict(acc=r.mean, acc_std=r.std)
 

@@ -14,7 +14,7 @@ from torch import Tensor
 
 # %% auto #0
 __all__ = ['FieldsDoc', 'to_float', 'ImageData', 'from_tensors', 'data_fingerprint', 'same_data', 'from_dataset', 'digits_data',
-           'resized', 'ClassSampler', 'ship', 'fits_on', 'place_data']
+           'resized', 'class_subset', 'ClassSampler', 'ship', 'fits_on', 'place_data']
 
 # %% ../nbs/00_data.ipynb #fieldsdoc00
 class FieldsDoc:
@@ -290,6 +290,22 @@ def resized(data:ImageData, # a data set
     x = F.interpolate(to_float(data.images), size=(size, size), mode='bilinear', antialias=True, align_corners=False).clamp(0, 1)
     if data.images.dtype == torch.uint8: x = (x * 255).round().to(torch.uint8)
     return ImageData(x, data.labels, data.num_classes, data.mean, data.std, data.name, data.classes)
+
+# %% ../nbs/00_data.ipynb #27c56ddf
+def class_subset(data:ImageData, # a data set
+                 per_class:int, # images of every class to keep
+                 seed:int=0, # seed of the draw (recorded with a run, so that the subset can be drawn again)
+                )->ImageData: # `per_class` images of each class, in the order of `data`
+    "A class-balanced random subset of `data`, drawn once from `seed`."
+    if isinstance(per_class, bool) or not isinstance(per_class, int) or per_class < 1:
+        raise ValueError(f"per_class must be a positive whole number of images per class, got {per_class!r}.")
+    counts = torch.bincount(data.labels.cpu(), minlength=data.num_classes)
+    small = [c for c in range(data.num_classes) if counts[c] < per_class]
+    if small: raise ValueError(f"per_class={per_class} asks for more images than class {small[0]} has ({int(counts[small[0]])}); "
+                               f"use per_class <= {int(counts.min())}, or no subset.")
+    g = torch.Generator().manual_seed(int(seed))
+    keep = [data.class_indices(c).cpu()[torch.randperm(int(counts[c]), generator=g)[:per_class]] for c in range(data.num_classes)]
+    return data.subset(torch.cat(keep).sort().values.to(data.labels.device))
 
 # %% ../nbs/00_data.ipynb #7c3ca11e
 class ClassSampler:

@@ -10,6 +10,7 @@ import numpy as np
 import torch
 import mas_nbdev
 from .files import atomic_write
+from .data import class_subset
 from .datasets import get_dataset
 from .evaluate import validation_split
 from .methods import METHODS, settings_for, ALIASES
@@ -168,6 +169,8 @@ def lr_grid(results:str|Path, # path of the JSON results file: the grid goes int
            )->dict: # the results, as saved
     "Validation accuracy of each method at each lr_img: condense on the training data less a validation split, evaluate on that split; `overrides` go to `condense`."
     train, _ = get_dataset(dataset)
+    data = condense_settings(dataset, ipcs[0], methods[0], **{k: v for k, v in overrides.items() if k in ('preset', 'per_class', 'subset_seed')})
+    if data.get('per_class'): train = class_subset(train, data['per_class'], data['subset_seed'])   # the validation split is carved from the subset
     pair = validation_split(train, val_frac, split_seed)
     jobs = []
     for ipc in ipcs:
@@ -175,9 +178,9 @@ def lr_grid(results:str|Path, # path of the JSON results file: the grid goes int
             its = (budget or {}).get(method) or condense_settings(dataset, ipc, method, **{k: v for k, v in settings_for(method, overrides).items() if k not in NOT_SETTINGS})['iterations']
             for lr in lrs:
                 for seed in seeds:
-                    kw = {**settings_for(method, overrides), 'lr_img': lr}
+                    kw = {**settings_for(method, overrides), 'lr_img': lr, 'per_class': None}   # the pair is the subset already
                     want = dict(run_settings(dataset, ipc, method, [its], seed, eval_epochs, 1, kw), val_frac=val_frac, split_seed=split_seed,
-                                n_train=len(pair[0]), n_val=len(pair[1]))
+                                n_train=len(pair[0]), n_val=len(pair[1]), per_class=data.get('per_class'), subset_seed=data.get('subset_seed'))
                     jobs.append((_grid_key(dataset, ipc, method, lr, seed), want,
                                  dict(data=pair, name=dataset, ipc=ipc, method=method, seed=seed, checkpoints=[its], eval_epochs=eval_epochs,
                                       eval_repeats=1, checkpoint=None, progress=False, overrides=kw)))

@@ -70,7 +70,8 @@ class Method:
 
 # %% ../nbs/09_methods.ipynb #0c16a441
 COMMON_SETTINGS = ('arch', 'width', 'depth', 'norm', 'lr_img', 'mom_img', 'im_size', 'init', 'batch_real',
-                   'iterations', 'eval_epochs', 'eval_repeats', 'eval_strategy', 'protocol', 'norm_mean', 'norm_std')
+                   'iterations', 'eval_epochs', 'eval_repeats', 'eval_strategy', 'protocol', 'norm_mean', 'norm_std',
+                   'per_class', 'subset_seed', 'preset')
 _IDC_LOOP = ('lr_img10', 'base_side', 'metric', 'bias', 'fc', 'precision', 'factor', 'batch_syn_max', 'inner_loop', 'n_data', 'net_lr', 'net_momentum',
              'net_weight_decay', 'net_batch', 'net_strategy', 'cutmix_p', 'eval_cutmix_p', 'decode_type', 'init_pick', 'init_resize', 'strategy')
 _POOL = ('pool_size', 'pool_epochs', 'pool_decay_epochs')

@@ -11,8 +11,8 @@ from .synthetic import decoded_per_class
 from .augment import network_strategy
 
 # %% auto #0
-__all__ = ['IDC_FAMILY', 'PRESETS', 'PRECISIONS', 'LR_IMG_RULES', 'METHOD_PRESETS', 'DATASET_METHOD_PRESETS', 'condense_settings',
-           'eval_settings', 'presets_table']
+__all__ = ['IDC_FAMILY', 'PRESETS', 'PRECISIONS', 'LR_IMG_RULES', 'METHOD_PRESETS', 'DATASET_METHOD_PRESETS', 'CPU_PRESETS',
+           'condense_settings', 'eval_settings', 'presets_table']
 
 # %% ../nbs/10_presets.ipynb #963e3d6f
 from .datasets import IMAGENET_SUBSETS
@@ -41,6 +41,8 @@ _CIFAR = dict(
     pool_size=5, pool_epochs=2, pool_decay_epochs=None, v_min=0.01, v_max=0.09, keep_1d=False,   # model augmentation
     eval_epochs=1000, eval_repeats=3,                          # evaluation protocol (None epochs: the ImageNet rule)
     norm_mean=None, norm_std=None,                             # the normalisation (None: the dataset's published constants)
+    per_class=None, subset_seed=0,                             # condense a class-balanced subset of the training data (None: all of it)
+    preset='published',                                        # 'published', or 'cpu' where a dataset has a CPU-scale preset
     eval_strategy='color_crop_flip_scale_rotate', eval_cutmix_p=0.5,
 )
 _DIGIT_EVAL = 'color_crop_scale_rotate'    # flip is never used on digit datasets
@@ -140,6 +142,25 @@ DATASET_METHOD_PRESETS['digits']['tm'] = dict(   # our CPU preset: 10 experts of
     iterations=200, n_experts=10, buffer_epochs=10, buffer_batch=128, syn_steps=10, expert_epochs=1, max_start_epoch=5,
     lr_img=10, lr_lr=1e-5, lr_teacher=0.01, zca=True, batch_syn=None, strategy=_DIGIT_DSA, eval_repeats=3)
 
+# %% ../nbs/10_presets.ipynb #509a7570
+_FASHION_DSA = 'color_crop_cutout_flip_scale_rotate'   # clothes may be mirrored
+CPU_PRESETS = {   # dataset -> (its settings under preset='cpu', method -> the method's), over the published ones
+    'fashion_mnist': (
+        dict(width=32, per_class=500, subset_seed=0, eval_epochs=300, eval_repeats=3, inner_loop=10, n_data=256, batch_real=64,
+             iterations={'idc': 20, 'perturb': 20, 'mas': 4, 'early': 4}),
+        {'idc': dict(lr_img={1: 1e-3, 'else': 1e-3}), 'mas': dict(lr_img={1: 1e-3, 'else': 1e-3}),
+         'dc': dict(iterations=60, lr_img={1: 0.1, 'else': 0.1}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10}),
+         'dsa': dict(iterations=60, lr_img={1: 0.1, 'else': 0.1}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
+                     strategy=_FASHION_DSA),
+         'dm': dict(iterations=200, lr_img={1: 1.0, 'else': 1.0}, batch_real=128, strategy=_FASHION_DSA),
+         'tm': dict(iterations=60, n_experts=8, buffer_epochs=6, buffer_batch=256, syn_steps=20, expert_epochs=1, max_start_epoch=4,
+                    lr_img={1: 100, 'else': 100}, lr_lr=1e-5, lr_teacher=0.01, zca=True, batch_syn=None, strategy=_FASHION_DSA),
+         'cafe': dict(iterations=10, lr_img={1: 0.1, 'else': 0.1}, lr_halve_at=(6, 8, 9), batch_real=64, acc_real=32, window=4,
+                      outer_cap=6, inner_cap=8)}),
+}
+for _m in ('perturb', 'early'): CPU_PRESETS['fashion_mnist'][1][_m] = CPU_PRESETS['fashion_mnist'][1]['idc' if _m == 'perturb' else 'mas']
+for _m in ('dc', 'dsa', 'dm', 'tm', 'cafe'): CPU_PRESETS['fashion_mnist'][1][_m]['eval_repeats'] = 3   # over each method's published count
+
 # %% ../nbs/10_presets.ipynb #880035a7
 def _published_rules(name:str, ipc:int, s:dict, given:set):
     "The authors' dataset-specific exceptions, applied to the settings `s` the user did not set (`given`)."
@@ -172,6 +193,13 @@ def _per_ipc(v, ipc:int, k:str, method:str):
 
 _ALL_SETTINGS = lambda: set(_CIFAR) | {k for m in METHODS for k in method_settings(m)}
 
+def _cpu_preset(name:str, preset:str)->tuple|None:
+    "(the dataset's settings, method -> its settings) of `preset='cpu'`; None for the published preset."
+    if preset == 'published': return None
+    if preset != 'cpu': raise ValueError(f"unknown preset {preset!r}; choose 'published' or 'cpu'.")
+    if name not in CPU_PRESETS: raise ValueError(f"{name!r} has no CPU preset; the CPU presets are {sorted(CPU_PRESETS)} (the digits' preset is one already).")
+    return CPU_PRESETS[name]
+
 def condense_settings(name:str, # dataset name ('custom' or unknown names get the CIFAR preset)
                       ipc:int, # stored images per class
                       method:str='mas', # a key of METHODS
@@ -183,7 +211,9 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
     "The complete, checked settings of a condensation run; `overrides` are any other settings of the preset, by name."
     method = method_of(method).name   # an unknown method: the list of known ones; an alias: its method
     s = {**PRESETS.get(name, _CIFAR), 'protocol': 'own'}
+    cpu = _cpu_preset(name, overrides.get('preset', 'published'))
     if method not in IDC_FAMILY: s.update({**METHOD_PRESETS[method], **DATASET_METHOD_PRESETS.get(name, {}).get(method, {})})
+    if cpu: s.update({**cpu[0], **cpu[1].get(method, {})})
     unknown = set(overrides) - _ALL_SETTINGS() - {'pool', 'experts', 'root', 'download'}
     if unknown: raise TypeError(f"unknown setting(s) {sorted(unknown)}; the settings of {method!r} are {sorted(method_settings(method))}.")
     if not isinstance(ipc, int) or ipc <= 0: raise ValueError(f"ipc (images per class) must be a positive integer, got {ipc!r}.")
@@ -196,7 +226,7 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
     it = iterations if iterations is not None else s['iterations']
     s['iterations'] = it[method] if isinstance(it, dict) else it
     if inner_loop is not None: s['inner_loop'] = inner_loop
-    for k in ('outer_loop', 'inner_loop') + _TM_PER_IPC + (('lr_img',) if method not in IDC_FAMILY else ()):
+    for k in ('outer_loop', 'inner_loop', 'lr_img') + _TM_PER_IPC:   # a dict: one value per ipc ('else' for the rest)
         if k in s: s[k] = _per_ipc(s[k], ipc, k, method)
     if method in IDC_FAMILY:
         _published_rules(name, ipc, s, given)

@@ -7,10 +7,11 @@ from __future__ import annotations
 import time
 from pathlib import Path
 import torch
+from .data import class_subset
 from .models import spec_from_settings
 from .datasets import get_dataset
 from .evaluate import evaluate_protocol, random_subset, validation_split
-from .methods import settings_for, method_of
+from .methods import METHODS, settings_for, method_of
 from .presets import condense_settings, eval_settings
 from .condense import condense
 from .sets import lrs, ars
@@ -20,11 +21,13 @@ from .experiments import load_results, write_results, run_jobs, run_settings, gr
 __all__ = ['TABLE_ROWS', 'TABLE_GRIDS', 'TABLE_FRACTIONS', 'table_lr_img', 'reference_key', 'table_scores', 'table_experiment']
 
 # %% ../nbs/15b_table.ipynb #c4c5aa42
-TABLE_ROWS = {   # row of the table -> (method, how many times fewer outer iterations than IDC's; None: the method's own budget)
+TABLE_ROWS = {   # row of the table -> (method, how many times fewer outer iterations than IDC's; None: the method's own budget; 0: none, the initial images)
     'idc': ('idc', None), 'mas_5x': ('mas', 5), 'mas_10x': ('mas', 10),
-    'dc': ('dc', None), 'dsa': ('dsa', None), 'dm': ('dm', None), 'tm': ('tm', None), 'cafe': ('cafe', None)}
+    'dc': ('dc', None), 'dsa': ('dsa', None), 'dm': ('dm', None), 'tm': ('tm', None), 'cafe': ('cafe', None),
+    'init': ('idc', 0)}   # IDC's initial images alone (multi-formation of real images): what the decoding gives before any matching
 TABLE_GRIDS = ('digits_results.json', 'baselines_grid.json', 'tm_grid.json')   # the committed lr_img grids (validation accuracy) of the digits
 TABLE_FRACTIONS = (0.2, 0.5, 1.0)   # own-protocol accuracy after these fractions of a run (Figure 3); the last is the run's set
+_DATA_KEYS = ('preset', 'per_class', 'subset_seed')   # settings that choose the data and the dataset's preset, shared by every row
 
 def table_lr_img(dataset:str, ipc:int, method:str,
                  grids=TABLE_GRIDS, # results files with a 'grid' section (lr_grid): names in nbs/figures, or paths
@@ -37,13 +40,18 @@ def table_lr_img(dataset:str, ipc:int, method:str,
         return dict(lr_img=chosen_lr(res, dataset, ipc, method), grid=Path(g).name, validation={f"{lr:g}": sc[0] for lr, sc in scores.items()})
     raise KeyError(f"no validation grid for {dataset} ipc {ipc} method {method} in {list(grids)}; run lr_grid for it, or pass lr_img=.")
 
-def _table_checkpoints(its:int)->list: return sorted({max(1, round(f * its)) for f in TABLE_FRACTIONS})
+def _table_checkpoints(its:int, fractions:tuple)->list: return sorted({max(1, round(f * its)) for f in fractions}) if its else []
+
+def _subset(train, s:dict):
+    "The training data a run condensed: its class-balanced subset when its settings name one."
+    return class_subset(train, s['per_class'], s['subset_seed']) if s.get('per_class') else train
 
 def _common_eval(x, y, test, val, s, spec, job, **o)->dict:
-    "Test accuracy of (x, y) under 'common', its lr chosen on `val` (never on test); with `o`, a variant of the protocol."
-    kw = {**eval_settings(s, 'common'), 'epochs': job['eval_epochs'], 'repeats': job['eval_repeats'], **o}
+    "Test accuracy of (x, y) under 'common', its lr chosen on `val` (never on test), or given (`lr=`); with `o`, a variant of the protocol."
+    kw = {**eval_settings(s, 'common'), 'epochs': job['eval_epochs'], 'repeats': job['eval_repeats'], 'checkpoints': 0, **o}
     r = evaluate_protocol(x, y, test, 'common', val=val, lr_grid=tuple(job['lr_grid']), spec=spec, device=job['device'], seed=job['seed'], **kw)
-    return dict(protocol='common' + (' without augmentation, at the lr chosen with it' if o else ''), acc=r.mean, acc_std=r.std, accs=r.accs, lr=r.lr, epochs=kw['epochs'])
+    how = ('' if 'strategy' not in o else ' without augmentation, at the lr chosen with it') or (' at the lr chosen on validation for the first seed' if 'lr' in o else '')
+    return dict(protocol='common' + how, acc=r.mean, acc_std=r.std, accs=r.accs, lr=r.lr, epochs=kw['epochs'])
 
 _PLAIN = dict(strategy='', cutmix_p=0.0)   # the ARS's evaluations without augmentation (at the lr 'common' chose on validation with it)
 
@@ -54,33 +62,41 @@ def _table_job(job:dict)->dict:
     extra = dict(job['overrides'], eval_epochs=job['eval_epochs'])
     for k in ('experts', 'checkpoint'):
         if job.get(k) is not None: extra[k] = job[k]
-    t0 = time.perf_counter()
-    syn = condense((train, test), job['ipc'], job['method'], iterations=max(job['checkpoints']), seed=job['seed'], eval_at=job['checkpoints'],
+    t0, its = time.perf_counter(), max(job['checkpoints'], default=0)
+    syn = condense((train, test), job['ipc'], job['method'], iterations=its, seed=job['seed'], eval_at=job['checkpoints'],
                    progress=job['progress'], eval_repeats=job['eval_repeats'], device=job['device'], **extra)
     t1, s, hist = time.perf_counter(), syn.settings, syn.history
     own = method_of(job['method']).protocol
     x, y = syn.decode()   # pixel units (a TM set in ZCA space comes back un-whitened): 'common' trains every set alike, without ZCA
-    spec, val = spec_from_settings(train, s), validation_split(train)[1]
-    common = _common_eval(x, y, test, val, s, spec, job)
+    data = _subset(train, s)
+    spec, val = spec_from_settings(data, s), validation_split(data)[1]
+    if its == 0:   # the initial images: their own-protocol evaluation now, as the runner would have after iteration 0
+        r = evaluate_protocol(x, y, test, own, **{**eval_settings(s), 'checkpoints': 0}, spec=spec, device=job['device'], seed=job['seed'])
+        own_acc = dict(acc=r.mean, acc_std=r.std)
+    else: own_acc = dict(acc=hist[-1]['acc'], acc_std=hist[-1]['acc_std'])
+    fixed = {} if job.get('common_lr') is None else {'lr': job['common_lr']}
+    common = _common_eval(x, y, test, val, s, spec, job, **fixed)
     plain = _common_eval(x, y, test, val, s, spec, job, **_PLAIN, lr=common['lr'])
     return dict(dataset=job['name'], ipc=job['ipc'], row=job['row'], method=job['method'], seed=job['seed'], checkpoints=job['checkpoints'],
                 lr_img=s['lr_img'], syn_lr=s.get('syn_lr'), eval_epochs=job['eval_epochs'], eval_repeats=job['eval_repeats'],
                 seconds=float(sum(h['seconds'] for h in hist)), flops=float(sum(float(h['flops']) for h in hist)),
-                pool_seconds=s['pool_seconds'], pool_flops=s['pool_flops'], history=hist,
-                own=dict(protocol=own, acc=hist[-1]['acc'], acc_std=hist[-1]['acc_std'], lr=s.get('syn_lr') or eval_settings(s)['lr']),
+                pool_seconds=s['pool_seconds'], pool_flops=s['pool_flops'], pool_file=job['overrides'].get('pool'), history=hist,
+                own=dict(protocol=own, **own_acc, lr=s.get('syn_lr') or eval_settings(s)['lr']), cap_share=s.get('cap_share'),
                 common=common, common_plain=plain, eval_seconds=time.perf_counter() - t1, wall_seconds=time.perf_counter() - t0)
 
 def _reference_job(job:dict)->dict:
     "Random real images (ipc per class, drawn with the seed) or the whole training set, under 'common' (and, random, without augmentation)."
     if job.get('threads'): torch.set_num_threads(job['threads'])
     train, test = get_dataset(job['name'], job['root'], job['download'])
-    s = condense_settings(job['name'], 1, 'dsa', **job['net'])   # 'common' reads only the dataset's evaluation settings and the network
+    s = condense_settings(job['name'], 1, 'dsa', **job['net'])   # 'common' reads only the dataset's evaluation settings, the network and the data
+    train = _subset(train, s)
     spec, val, t0 = spec_from_settings(train, s), validation_split(train)[1], time.perf_counter()
-    if job['ipc'] is None:   # the whole training set: DD-Ranking's Acc(real)
-        rec = dict(common=_common_eval(train.images, train.labels, test, val, s, spec, job))
+    fixed = {} if job.get('common_lr') is None else {'lr': job['common_lr']}
+    if job['ipc'] is None:   # the whole training set (the subset, where there is one): DD-Ranking's Acc(real)
+        rec = dict(common=_common_eval(train.images, train.labels, test, val, s, spec, job), n_train=len(train))
     else:
         sub = random_subset(train, job['ipc'], job['seed'])
-        common = _common_eval(sub.images, sub.labels, test, val, s, spec, job)
+        common = _common_eval(sub.images, sub.labels, test, val, s, spec, job, **fixed)
         rec = dict(common=common, common_plain=_common_eval(sub.images, sub.labels, test, val, s, spec, job, **_PLAIN, lr=common['lr']))
     return dict(rec, dataset=job['name'], ipc=job['ipc'], seed=job['seed'], wall_seconds=time.perf_counter() - t0)
 
@@ -103,18 +119,33 @@ def table_scores(res:dict, # results of table_experiment
                 ars=ars(syn, rand['common']['acc'], plain, rand['common_plain']['acc']),
                 full=full['common']['acc'], random=rand['common']['acc'], random_plain=rand['common_plain']['acc'])
 
+def _shared_setup(res:dict, dataset:str):
+    "Every run's setup cost, shared setups counted in full: a pool built by one run and loaded by others costs each of them what it cost to build."
+    built = {}
+    for r in res['runs'].values():
+        if r['dataset'] == dataset and r.get('pool_file') and r['pool_seconds'] > 0: built[r['pool_file']] = (r['pool_seconds'], r['pool_flops'])
+    for r in res['runs'].values():
+        if r['dataset'] != dataset: continue
+        shared = r.get('pool_file') in built or r['method'] == 'tm'   # TM's runs share one expert buffer (each reports its whole cost)
+        r['setup_seconds'], r['setup_flops'] = built.get(r.get('pool_file'), (r['pool_seconds'], r['pool_flops']))
+        r['setup_shared'] = bool(shared and r['setup_seconds'])
+
+# %% ../nbs/15b_table.ipynb #01119681
 def table_experiment(results:str|Path, # path of the JSON results file (created with its folders, or extended)
                      dataset:str='digits', # dataset name
                      ipcs:tuple=(1, 2), # stored images per class
                      rows:tuple=tuple(TABLE_ROWS), # rows of the table: keys of TABLE_ROWS
-                     seeds:tuple=(0, 1, 2, 3, 4), # one condensation per (ipc, row, seed)
+                     seeds:tuple|dict=(0, 1, 2, 3, 4), # one condensation per (ipc, row, seed); a dict: ipc -> its seeds
                      eval_epochs:int=300, # epochs of every evaluation of a set or of random images
                      eval_repeats:int=1, # networks per evaluation
                      full_epochs:int=30, # epochs of the full-training-set evaluation (one per dataset)
                      lr_grid:tuple=(0.001, 0.005, 0.01, 0.05, 0.1), # the learning rates 'common' chooses from on validation
+                     common_once:bool=False, # choose 'common''s lr on validation for the first seed of each (ipc, row) only, and reuse it for the others
+                     fractions:tuple=TABLE_FRACTIONS, # own-protocol evaluations after these fractions of each run (Figure 3)
                      lr_img:str|dict='grid', # 'grid': each method's choice in `grids`; None: the presets'; or a dict method -> value
                      grids:tuple=TABLE_GRIDS, # results files holding the lr_img grids
                      experts:str|Path=None, # TM's expert buffers: a folder per ZCA choice in it, shared by its runs (default: runs/experts/<dataset> beside the results)
+                     pools:str|Path=None, # MAS's early-stage pools, one per seed, shared by its rows and ipcs (default: runs/pools/<dataset> beside the results)
                      checkpoint_dir:str|Path=None, # folder for per-run checkpoints, so a killed run resumes where it stopped
                      workers:int=1, # runs at a time, each in its own process with one torch thread
                      device:str='cpu', # where to train
@@ -125,41 +156,69 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
     "The paper's table on `dataset`: every row x ipc x seed condensed, evaluated under its own protocol and under 'common', scored by LRS/ARS; resumable."
     bad = [r for r in rows if r not in TABLE_ROWS]
     if bad: raise ValueError(f"unknown table row(s) {bad}; choose from {list(TABLE_ROWS)}.")
-    iterations, net = overrides.pop('iterations', None), {k: overrides[k] for k in ('arch', 'width', 'depth', 'norm') if k in overrides}
+    seeds_of = (lambda i: tuple(seeds[i])) if isinstance(seeds, dict) else (lambda i: tuple(seeds))
+    iterations = overrides.pop('iterations', None)
+    net = {k: overrides[k] for k in ('arch', 'width', 'depth', 'norm', *_DATA_KEYS) if k in overrides}
+    data_kw = {k: overrides[k] for k in _DATA_KEYS if k in overrides}
     experts = Path(experts) if experts is not None else Path(results).parent/'runs'/'experts'/dataset
+    pools = Path(pools) if pools is not None else Path(results).parent/'runs'/'pools'/dataset
     root, download = overrides.get('root', 'data'), overrides.get('download', False)
+    s0 = condense_settings(dataset, 1, 'mas', **data_kw)
     base = dict(name=dataset, net=net, eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), device=device, root=root, download=download)
-    ref_want = dict(protocol='common', eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), **net)
+    ref_want = dict(protocol='common', eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), **net,
+                    **({'common_lr': 'first seed'} if common_once else {}))
     refs = [(reference_key(dataset, None, 0), dict(ref_want, eval_epochs=full_epochs), dict(base, ipc=None, seed=0, eval_epochs=full_epochs))]
-    refs += [(reference_key(dataset, i, sd), dict(ref_want, ipc=i, seed=sd), dict(base, ipc=i, seed=sd)) for i in ipcs for sd in seeds]
+    refs += [(reference_key(dataset, i, sd), dict(ref_want, ipc=i, seed=sd), dict(base, ipc=i, seed=sd)) for i in ipcs for sd in seeds_of(i)]
     res, jobs, chosen = load_results(results), [], {}
     for i in ipcs:
         for row in rows:
             method, fewer = TABLE_ROWS[row]
-            kw = settings_for(method, overrides)
-            if lr_img == 'grid':
+            kw = {**settings_for(method, overrides)}
+            if lr_img == 'grid' and fewer != 0:
                 chosen[f"{dataset}/ipc{i}/{method}"] = table_lr_img(dataset, i, method, grids)
                 kw['lr_img'] = chosen[f"{dataset}/ipc{i}/{method}"]['lr_img']
             elif isinstance(lr_img, dict) and method in lr_img: kw['lr_img'] = lr_img[method]
-            its = iterations or condense_settings(dataset, i, 'idc' if fewer else method)['iterations']   # MAS's rows: IDC's budget, divided
+            its = iterations or condense_settings(dataset, i, 'idc' if fewer else method, **data_kw)['iterations']   # MAS's rows: IDC's budget, divided
             if fewer: its = max(1, its // fewer)
-            ck = _table_checkpoints(its)
-            ex = experts/('zca' if condense_settings(dataset, i, 'tm')['zca'] else 'plain') if method == 'tm' else None   # one buffer per whitening
+            if fewer == 0: its = 0
+            ck = _table_checkpoints(its, fractions)
+            ex = experts/('zca' if condense_settings(dataset, i, 'tm', **data_kw)['zca'] else 'plain') if method == 'tm' else None   # one buffer per whitening
             if ex is not None: ex.mkdir(parents=True, exist_ok=True)
-            for seed in seeds:
+            for seed in seeds_of(i):
                 key = f"{dataset}/ipc{i}/{row}/seed{seed}"
                 cp = None if checkpoint_dir is None else Path(checkpoint_dir)/(key.replace('/', '_') + '.pt')
                 if cp is not None: cp.parent.mkdir(parents=True, exist_ok=True)
-                want = dict(run_settings(dataset, i, method, ck, seed, eval_epochs, eval_repeats, kw), row=row, common_lr_grid=list(lr_grid))
-                jobs.append((key, want, dict(base, ipc=i, row=row, method=method, seed=seed, checkpoints=ck, overrides=kw, experts=ex,
-                                             checkpoint=cp, progress=progress)))
-    run_jobs(results, 'reference', refs, workers, verbose, 'mas_nbdev.table:_reference_job')
-    if workers > 1:   # each buffer first, by one run, so that parallel TM runs read it instead of each training it
+                pool = (str(pools/f"{dataset}_pc{s0['per_class'] or 'all'}_ss{s0['subset_seed']}_seed{seed}.pt")
+                        if METHODS[method].source.startswith('pool') else None)   # one pool per seed: MAS's rows and ipcs share it
+                if pool is not None: pools.mkdir(parents=True, exist_ok=True)
+                want = dict(run_settings(dataset, i, method, ck, seed, eval_epochs, eval_repeats, kw), row=row, common_lr_grid=list(lr_grid),
+                            **({'common_lr': 'first seed'} if common_once else {}), **({'pool_file': pool} if pool else {}))
+                jobs.append((key, want, dict(base, ipc=i, row=row, method=method, seed=seed, checkpoints=ck, experts=ex, checkpoint=cp, progress=progress,
+                                             overrides={**kw, **({'pool': pool} if pool else {})})))
+    run_jobs(results, 'reference', _after_first_seed(res, refs, common_once, 'reference')[0], workers, verbose, 'mas_nbdev.table:_reference_job')
+    run_jobs(results, 'reference', _after_first_seed(load_results(results), refs, common_once, 'reference')[1], workers, verbose, 'mas_nbdev.table:_reference_job')
+    if workers > 1:   # each buffer and pool first, by one run, so that parallel runs read it instead of each building it
         first = list({j[2]['experts']: j for j in jobs if j[2]['experts'] is not None}.values())
+        first += list({j[2]['overrides']['pool']: j for j in jobs if j[2]['overrides'].get('pool')}.values())
         run_jobs(results, 'runs', first, workers, verbose, 'mas_nbdev.table:_table_job')
-    res = run_jobs(results, 'runs', jobs, workers, verbose, 'mas_nbdev.table:_table_job')
+    run_jobs(results, 'runs', _after_first_seed(load_results(results), jobs, common_once, 'runs')[0], workers, verbose, 'mas_nbdev.table:_table_job')
+    res = run_jobs(results, 'runs', _after_first_seed(load_results(results), jobs, common_once, 'runs')[1], workers, verbose, 'mas_nbdev.table:_table_job')
     res.setdefault('lr_img', {}).update(chosen)
+    _shared_setup(res, dataset)
     for k in res['runs']:
         if res['runs'][k]['dataset'] == dataset: res['runs'][k].update(table_scores(res, k))
     write_results(res, results)
     return res
+
+def _after_first_seed(res:dict, jobs:list, once:bool, section:str)->tuple:
+    "(the jobs to run first, the others): with `once`, the first seed of each (ipc, row) first, and the others given its 'common' lr."
+    if not once: return [], jobs
+    group = lambda key: key.rsplit('/', 1)[0]
+    firsts = {}
+    for key, want, job in jobs:
+        if job['ipc'] is not None: firsts.setdefault(group(key), key)
+    first = [(k, w, j) for k, w, j in jobs if j['ipc'] is None or firsts[group(k)] == k]
+    done = res.get(section, {})
+    rest = [(k, w, dict(j, common_lr=done[firsts[group(k)]]['common']['lr'])) for k, w, j in jobs
+            if j['ipc'] is not None and firsts[group(k)] != k and firsts[group(k)] in done]
+    return first, rest
