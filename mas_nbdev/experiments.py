@@ -52,7 +52,7 @@ def run_settings(dataset:str, ipc:int, method:str, # the run
     "The complete settings of one (method, seed) run, as stored with it in the results file and compared on a rerun."
     kw = {k: v for k, v in overrides.items() if k not in NOT_SETTINGS}
     if eval_epochs is not None: kw['eval_epochs'] = eval_epochs
-    s = condense_settings(dataset, ipc, method, iterations=max(its), seed=seed, eval_repeats=eval_repeats, **kw)
+    s = condense_settings(dataset, ipc, method, iterations=max(its, default=0), seed=seed, eval_repeats=eval_repeats, **kw)
     return json.loads(json.dumps(dict(s, checkpoints=sorted(its))))   # as it reads back from JSON
 
 def _condense_job(job:dict)->dict:
@@ -96,7 +96,7 @@ def run_jobs(results:str|Path, # the results file
     todo.sort(key=lambda t: (t[2]['seed'], -max(t[2].get('checkpoints') or [0])))   # seed by seed (a run cut short has whole seeds), longest first
     def finish(key, want, rec):
         done[key] = dict(rec, settings=want); write_results(res, results)
-        if verbose and 'history' in rec:
+        if verbose and any('acc' in h for h in rec.get('history', ())):   # a run of 0 iterations (the initial images) has none
             last = [h for h in rec['history'] if 'acc' in h][-1]
             print(f"{section} {key}: {last['acc']:.1f}% after {last['iteration']} iterations ({rec['wall_seconds']:.0f} s)", flush=True)
         elif verbose: print(f"{section} {key}: {rec['common']['acc']:.1f}% under 'common' ({rec['wall_seconds']:.0f} s)", flush=True)
