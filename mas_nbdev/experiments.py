@@ -18,9 +18,9 @@ from .presets import condense_settings
 from .condense import condense
 
 # %% auto #0
-__all__ = ['DIGITS_CHECKPOINTS', 'DIGITS_ABLATIONS', 'CIFAR_CHECKPOINTS', 'NOT_SETTINGS', 'LR_GRID', 'REPO_RAW', 'load_results',
-           'write_results', 'run_settings', 'run_jobs', 'run_experiment', 'lr_grid', 'grid_scores', 'chosen_lr',
-           'figures_dir', 'committed_results']
+__all__ = ['DIGITS_CHECKPOINTS', 'DIGITS_ABLATIONS', 'CIFAR_CHECKPOINTS', 'NOT_SETTINGS', 'LATER_SETTINGS', 'LR_GRID', 'REPO_RAW',
+           'load_results', 'write_results', 'run_settings', 'run_jobs', 'run_experiment', 'lr_grid', 'grid_scores',
+           'chosen_lr', 'figures_dir', 'committed_results']
 
 # %% ../nbs/15a_experiments.ipynb #ee3286d0
 DIGITS_CHECKPOINTS = {'idc': [1, 2, 5, 10, 20, 50], 'mas': [1, 2, 5, 10, 20]}   # MAS to 20 its: its 10 (5x fewer) and 20 (2.5x fewer)
@@ -43,6 +43,7 @@ def write_results(obj:dict, # the results
     atomic_write(path, lambda f: f.write(text))
 
 NOT_SETTINGS = ('device', 'checkpoint_every')   # condense arguments that cannot change a run's result
+LATER_SETTINGS = dict(norm_mean=None, norm_std=None, per_class=None, subset_seed=0, preset='published')   # added in 0.0.2, with the values runs had before
 
 def run_settings(dataset:str, ipc:int, method:str, # the run
                  its:list, # its checkpoints (outer iterations at which it is evaluated; the last is its length)
@@ -86,8 +87,8 @@ def run_jobs(results:str|Path, # the results file
     todo = []
     for key, want, job in jobs:
         if key in done:
-            have = done[key].get('settings', {})
-            diff = sorted(k for k in set(want) | set(have) if have.get(k) != want.get(k))
+            have = done[key].get('settings', {})   # a setting it lacks was added later (its value then: LATER_SETTINGS); one it has that no run reads now is ignored
+            diff = sorted(k for k in want if have.get(k, LATER_SETTINGS.get(k)) != want.get(k))
             if diff: raise ValueError(
                 f"{str(results)!r} already holds {key}, made with other settings ("
                 + '; '.join(f"{k}={have.get(k)!r} there but {want.get(k)!r} now" for k in diff)

@@ -12,9 +12,9 @@ from .experiments import grid_scores, chosen_lr
 from .table import TABLE_ROWS, reference_key
 
 # %% auto #0
-__all__ = ['PAPER_SPEEDUP', 'STYLE', 'PAPER_ROWS', 'grid_table', 'curve', 'cost_to_reach', 'speedup_table', 'accuracy_table',
-           'paper_table', 'plot_curves', 'figure3', 'figure4', 'summary_table', 'results_table', 'table_ranking',
-           'work_dir']
+__all__ = ['PAPER_SPEEDUP', 'STYLE', 'PAPER_ROWS', 'PUBLISHED', 'grid_table', 'curve', 'cost_to_reach', 'speedup_table',
+           'accuracy_table', 'paper_table', 'plot_curves', 'figure3', 'figure4', 'summary_table', 'results_table',
+           'table_ranking', 'table_speedup', 'work_dir']
 
 # %% ../nbs/16_figures.ipynb #e68defcd
 def _pm(mean, std, n): return f"{mean:.1f}" if n < 2 else f"{mean:.1f} ± {std:.1f}"   # no ± for one seed
@@ -35,7 +35,7 @@ def grid_table(res:dict, dataset:str, ipcs=(1, 2), methods=('idc', 'mas'))->str:
 # %% ../nbs/16_figures.ipynb #7a46efe5
 def _curves(res:dict, dataset:str, ipc:int, methods, by:str='method')->dict:
     "method (or table row, `by='row'`) -> curve, for those the results hold (in the order given)."
-    have = {(r['dataset'], r['ipc'], r.get(by)) for r in res['runs'].values()}
+    have = {(r['dataset'], r['ipc'], r.get(by)) for r in res['runs'].values() if r['checkpoints']}   # the init row has no iterations
     return {m: curve(res, dataset, ipc, m, by) for m in methods if (dataset, ipc, m) in have}
 
 def curve(res:dict, # results from run_experiment / load_results
@@ -48,16 +48,20 @@ def curve(res:dict, # results from run_experiment / load_results
     its = runs[0]['checkpoints']
     if any(r['checkpoints'] != its for r in runs):
         raise ValueError(f"the {method} runs for {dataset} ipc {ipc} have different checkpoints; they cannot be averaged.")
+    setup = lambda r, k: r.get(f'setup_{k}', r[f'pool_{k}'])   # a shared setup (a pool, an expert buffer) at its whole cost
+    init = {r['seed']: r['own']['acc'] for r in res['runs'].values() if by == 'row' and r.get('row') == 'init' and (r['dataset'], r['ipc']) == (dataset, ipc)}
+    start = by == 'row' and runs[0]['method'] in ('idc', 'mas', 'early', 'perturb') and method != 'init' and all(r['seed'] in init for r in runs)
     acc, secs, flops = [], [], []
     for r in runs:
         h = {e['iteration']: e for e in r['history']}
-        cum_s = r['pool_seconds'] + np.cumsum([e['seconds'] for e in r['history']])
-        cum_f = r['pool_flops'] + np.cumsum([float(e['flops']) for e in r['history']])
-        acc.append([h[i]['acc'] for i in its]); secs.append([cum_s[i - 1] for i in its]); flops.append([cum_f[i - 1] for i in its])
+        cum_s = setup(r, 'seconds') + np.cumsum([e['seconds'] for e in r['history']])
+        cum_f = setup(r, 'flops') + np.cumsum([float(e['flops']) for e in r['history']])
+        acc.append([init[r['seed']]] * start + [h[i]['acc'] for i in its])   # the IDC family starts from the initial images (the init row)
+        secs.append([setup(r, 'seconds')] * start + [cum_s[i - 1] for i in its]); flops.append([setup(r, 'flops')] * start + [cum_f[i - 1] for i in its])
     acc = np.array(acc)
-    return dict(iterations=np.array(its), acc=acc.mean(0), acc_std=acc.std(0), seconds=np.mean(secs, 0),
-                flops=np.mean(flops, 0), seeds=len(runs), setup_seconds=float(np.mean([r['pool_seconds'] for r in runs])),
-                setup_flops=float(np.mean([r['pool_flops'] for r in runs])))
+    return dict(iterations=np.array([0] * start + its), acc=acc.mean(0), acc_std=acc.std(0), seconds=np.mean(secs, 0),
+                flops=np.mean(flops, 0), seeds=len(runs), setup_seconds=float(np.mean([setup(r, 'seconds') for r in runs])),
+                setup_flops=float(np.mean([setup(r, 'flops') for r in runs])))
 
 # %% ../nbs/16_figures.ipynb #ea79d031
 def cost_to_reach(c:dict, # a curve
@@ -135,7 +139,7 @@ STYLE = {'idc': ('IDC (fresh random networks)', 'tab:blue', 'o'), 'mas': ('MAS (
          # the rows of the table (table_experiment)
          'mas_5x': ('MAS, 5x fewer iterations', 'tab:red', 's'), 'mas_10x': ('MAS, 10x fewer iterations', 'darkred', 'D'),
          'dc': ('DC', 'tab:gray', 'x'), 'dsa': ('DSA', 'tab:green', 'v'), 'dm': ('DM', 'tab:purple', 'P'),
-         'tm': ('TM (MTT)', 'tab:brown', '*'), 'cafe': ('CAFE', 'tab:olive', 'h')}
+         'tm': ('TM (MTT)', 'tab:brown', '*'), 'cafe': ('CAFE', 'tab:olive', 'h'), 'init': ('initial images alone', 'black', '.')}
 
 def plot_curves(res:dict, dataset:str, ipc:int,
                 x:str='iterations', # 'iterations', 'seconds' or 'flops'
@@ -148,6 +152,7 @@ def plot_curves(res:dict, dataset:str, ipc:int,
     if ax is None: _, ax = plt.subplots(figsize=(5, 3.6))
     for m, c in _curves(res, dataset, ipc, methods, by).items():
         label, color, marker = STYLE[m]
+        if x == 'iterations' and c['iterations'][0] == 0: c = {**c, 'iterations': np.where(c['iterations'] == 0, 0.5, c['iterations'])}   # log axis: the start at 1/2
         xs, unit = c[x] / (1e9 if x == 'flops' else 1), 1e9 if x == 'flops' else 1
         setup = c.get(f'setup_{x}', 0) / unit if x != 'iterations' else 0
         if setup > 0:   # where the run's cost starts: the setup alone, joined to its first checkpoint
@@ -155,7 +160,7 @@ def plot_curves(res:dict, dataset:str, ipc:int,
         ax.plot(xs, c['acc'], marker=marker, color=color, label=f"{label}, {c['seeds']} seed{'s' * (c['seeds'] != 1)}", ms=4)
         ax.fill_between(xs, c['acc'] - c['acc_std'], c['acc'] + c['acc_std'], color=color, alpha=0.15)
     ax.set_xscale('log')
-    ax.set_xlabel({'iterations': 'outer iterations', 'seconds': 'condensation time (s, setup included; | = setup alone)',
+    ax.set_xlabel({'iterations': 'outer iterations (0, the initial images, drawn at 1/2)' if any(c['iterations'][0] == 0 for c in _curves(res, dataset, ipc, methods, by).values()) else 'outer iterations', 'seconds': 'condensation time (s, setup included; | = setup alone)',
                    'flops': 'condensation GFLOPs (setup included; | = setup alone)'}[x])
     ax.set_ylabel('test accuracy (%)'); ax.grid(alpha=0.3, which='both')
     ax.set_title(f"{dataset}, {ipc} image(s) per class", fontsize=10)
@@ -228,55 +233,100 @@ PAPER_ROWS = {   # table row -> the paper's row (CIFAR-10, CIFAR-100): accuracy 
     'dm': (('26.0 (0.25 h)', '48.9 (0.26 h)', '63.0 (0.31 h)'), ('-',) * 3),
     'tm': (('46.3', '65.3', '71.6'), ('-',) * 3), 'cafe': (('-',) * 3, ('-',) * 3)}
 
-def _paper_acc(row:str, ipc:int=1)->float|None:
-    "The paper's CIFAR-10 accuracy of a row at ipc 1, 10 or 50 (None where it publishes none)."
-    v = PAPER_ROWS[row][0][(1, 10, 50).index(ipc)]
+PUBLISHED = {   # dataset -> table row -> (accuracy % at ipc 1, 10, 50 under its authors' own protocol, ConvNet-3 of width 128; the source)
+    'fashion_mnist': {
+        'dc': ((70.5, 82.3, 83.6), "DC/DSA repository readme, DC's table (noise init, DC's protocol)"),
+        'dsa': ((70.6, 84.6, 88.7), "DC/DSA repository readme, DSA's table (real init, DSA's protocol)"),
+        'idc': ((81.0, 86.0, 86.2), "IDC repository README, 'Basic results' (IDC's protocol)")},
+}
+
+def _paper_acc(row:str, ipc:int=1, dataset:str='cifar10')->float|None:
+    "The published accuracy of a row at ipc 1, 10 or 50: Fashion-MNIST's anchors for 'fashion_mnist', else the paper's CIFAR-10 row (None where none is published)."
+    if dataset in PUBLISHED:
+        hit = PUBLISHED[dataset].get(row)
+        return None if hit is None or ipc not in (1, 10, 50) else hit[0][(1, 10, 50).index(ipc)]
+    v = PAPER_ROWS[row][0][(1, 10, 50).index(ipc)] if row in PAPER_ROWS and ipc in (1, 10, 50) else '-'
     return None if v == '-' else float(v.split()[0])
 
 def _mean_pm(vals)->str: return _pm(float(np.mean(vals)), float(np.std(vals)), len(vals))
 def _gflop(vals)->str: g = float(np.mean(vals)) / 1e9; return f"{g:,.0f}" if g >= 100 else f"{g:.3g}"
 
+def _published(dataset:str, row:str, ipc:int)->str:
+    "The published cell of a row: Fashion-MNIST's anchor at this ipc, or the paper's CIFAR-10 ipc 1 / 10 (with RTX-2080 hours)."
+    if dataset in PUBLISHED: a = _paper_acc(row, ipc, dataset); return '-' if a is None else f"{a:.1f}"
+    return ' / '.join(PAPER_ROWS[row][0][:2]) if row in PAPER_ROWS else '-'
+
 def results_table(res:dict, # results of table_experiment
                   dataset:str='digits', ipc:int=1,
-                  rows:tuple=tuple(TABLE_ROWS), # rows to show (those the results hold)
+                  rows:tuple=tuple(TABLE_ROWS), # rows to show (those the results hold); the random and full references follow
                  )->str: # a title line and a markdown table
-    "The regenerated table at one ipc beside the published CIFAR-10 one: accuracy under each protocol, cost, setup, LRS and ARS (mean ± std over seeds)."
+    "The regenerated table at one ipc beside the published one: accuracy under each protocol, LRS and ARS, condensation and setup cost (mean ± std over seeds)."
     runs = [r for r in res['runs'].values() if r['dataset'] == dataset and r['ipc'] == ipc]
     if not runs: raise KeyError(f"no table runs for {dataset} ipc {ipc} in the results.")
-    full = res['reference'][reference_key(dataset, None, 0)]['common']
-    lines = [f"{dataset}, ipc {ipc}: test accuracy (%) and cost of condensation, mean ± std over seeds; full training set under 'common': "
-             f"{full['acc']:.1f}% ({full['epochs']} epochs). Published: CIFAR-10, each row under its own protocol, RTX-2080 hours. "
-             "Each figure is the mean over the networks in the seeds column (sets x networks per set).", '',
-             '| row | published CIFAR-10 ipc 1 (own protocol) | published CIFAR-10 ipc 10 (own protocol) | ours: own protocol (name) | '
-             "ours: 'common' (lr on validation) | random real, 'common' | seeds | condensation s | setup s | condensation GFLOP | setup GFLOP | "
-             "LRS ×100 ('common') | ARS ×100 ('common') |", '|---' * 13 + '|']
+    ref = res['reference']
+    full, rands = ref[reference_key(dataset, None, 0)], [v for k, v in ref.items() if v['dataset'] == dataset and v['ipc'] == ipc]
+    pub = (f"published Fashion-MNIST ipc {ipc}" if dataset in PUBLISHED else "published CIFAR-10 ipc 1 / 10") + " (own protocol)"
+    shared = sorted({r['row'] for r in runs if r.get('setup_shared')})
+    capped = [r['cap_share'] for r in runs if r.get('cap_share')]
+    notes = (f"Setup shared, counted once: {', '.join(shared)} (each shows the whole cost of the pool or buffer it used). " if shared else '') + \
+            (f"CAFE's caps ended {np.mean([c['outer'] for c in capped]):.0%} of its outer loops and {np.mean([c['inner'] for c in capped]):.0%} of its inner loops. "
+             if capped else '')
+    lines = [f"{dataset}, ipc {ipc}: test accuracy (%), mean ± std over seeds; sets x networks per set behind each figure; LRS and ARS ×100 "
+             f"(DD-Ranking, from 'common'); cost of condensation and setup. {notes}" + ('' if dataset in PUBLISHED else 'Published CIFAR-10: RTX-2080 hours.'), '',
+             f"| row | {pub} | ours: own protocol | ours: 'common' | LRS | ARS | sets x nets | cond. s | setup s | cond. GFLOP | setup GFLOP |", '|---' * 11 + '|']
     for row in rows:
         rs = [r for r in runs if r['row'] == row]
         if not rs: continue
         get = lambda f: [f(r) for r in rs]
         own = f"{_mean_pm(get(lambda r: r['own']['acc']))} ({rs[0]['own']['protocol']})"
-        lines.append(f"| {row} | {PAPER_ROWS[row][0][0]} | {PAPER_ROWS[row][0][1]} | {own} | {_mean_pm(get(lambda r: r['common']['acc']))} | "
-                     f"{_mean_pm(get(lambda r: r['random']))} | {len(rs)} x {rs[0]['eval_repeats']} | {np.mean(get(lambda r: r['seconds'])):.1f} | "
-                     f"{np.mean(get(lambda r: r['pool_seconds'])):.1f} | {_gflop(get(lambda r: r['flops']))} | "
-                     f"{_gflop(get(lambda r: r['pool_flops']))} | {_mean_pm(get(lambda r: 100 * r['lrs']))} | {_mean_pm(get(lambda r: 100 * r['ars']))} |")
+        lines.append(f"| {row} | {_published(dataset, row, ipc)} | {own} | {_mean_pm(get(lambda r: r['common']['acc']))} | "
+                     f"{_mean_pm(get(lambda r: 100 * r['lrs']))} | {_mean_pm(get(lambda r: 100 * r['ars']))} | {len(rs)} x {rs[0]['eval_repeats']} | "
+                     f"{np.mean(get(lambda r: r['seconds'])):.1f} | {np.mean(get(lambda r: r.get('setup_seconds', r['pool_seconds']))):.1f} | "
+                     f"{_gflop(get(lambda r: r['flops']))} | {_gflop(get(lambda r: r.get('setup_flops', r['pool_flops'])))} |")
+    lines.append(f"| random real | - | - | {_mean_pm([r['common']['acc'] for r in rands])} | - | - | {len(rands)} x {runs[0]['eval_repeats']} | - | - | - | - |")
+    lines.append(f"| full training set{' (the subset, ' + str(full['n_train']) + ' images)' if 'n_train' in full else ''} | {_published(dataset, 'full', ipc)} | - | "
+                 f"{full['common']['acc']:.1f} ({full['common']['epochs']} epochs) | - | - | 1 x {runs[0]['eval_repeats']} | - | - | - | - |")
     return '\n'.join(lines)
 
 def table_ranking(res:dict, dataset:str='digits', ipc:int=1,
                   score:str='common', # what orders our rows: 'own', 'common' (accuracy), 'lrs' or 'ars'
-                  paper_ipc:int=1, # the published CIFAR-10 column to compare with
+                  paper_ipc:int=None, # the published column to compare with (default: this ipc for Fashion-MNIST's anchors, 1 for the paper's CIFAR-10 rows)
                  )->dict: # ours, paper (row orders, best first, over the rows both have), tau (Kendall's), swaps (pairs in opposite order)
-    "Our digits ranking of the rows against the paper's CIFAR-10 ranking, over the rows both have."
+    "Our ranking of the rows against the published one (Fashion-MNIST's anchors, or the paper's CIFAR-10 table), over the rows both have."
+    paper_ipc = paper_ipc or (ipc if dataset in PUBLISHED else 1)
     runs = [r for r in res['runs'].values() if r['dataset'] == dataset and r['ipc'] == ipc]
     val = lambda r: r[score]['acc'] if score in ('own', 'common') else r[score]
     ours = {row: float(np.mean([val(r) for r in runs if r['row'] == row])) for row in dict.fromkeys(r['row'] for r in runs)}
-    both = [row for row in ours if row in PAPER_ROWS and _paper_acc(row, paper_ipc) is not None]
-    paper = {row: _paper_acc(row, paper_ipc) for row in both}
+    paper = {row: _paper_acc(row, paper_ipc, dataset) for row in ours}
+    both = [row for row in ours if paper[row] is not None]
     pairs = [(a, b) for i, a in enumerate(both) for b in both[i + 1:]]
     sign = lambda d: (d > 0) - (d < 0)
     agree = [sign(ours[a] - ours[b]) * sign(paper[a] - paper[b]) for a, b in pairs]
     return dict(ours=sorted(both, key=lambda r: -ours[r]), paper=sorted(both, key=lambda r: -paper[r]),
                 tau=float(np.mean(agree)) if pairs else float('nan'),
                 swaps=[(a, b) for (a, b), s in zip(pairs, agree) if s < 0])
+
+def table_speedup(res:dict, dataset:str, ipc:int,
+                  rows:tuple=('mas_5x', 'mas_10x'), # the rows held against IDC
+                 )->str: # a title line and a markdown table
+    "What each row needs to reach IDC's accuracy at each of IDC's checkpoints (its fractions of IDC's budget): iterations, seconds and FLOPs, setup included."
+    idc = curve(res, dataset, ipc, 'idc', 'row')
+    lines = [f"{dataset}, ipc {ipc}: the cost to reach IDC's mean accuracy after n of its {int(idc['iterations'][-1])} outer iterations "
+             f"(interpolated between checkpoints; setup included; ≤: reached at the first point, an upper bound)", '',
+             "| target: IDC after n (% of its budget), accuracy | row | iterations | seconds | GFLOP | speed-up: time | FLOPs |", '|---' * 7 + '|']
+    for j, n in enumerate(idc['iterations']):
+        if n == 0: continue
+        target, frac = float(idc['acc'][j]), f"{n} ({n / idc['iterations'][-1]:.0%})"
+        for row, c in [('idc', idc), *_curves(res, dataset, ipc, rows, 'row').items()]:
+            hit = cost_to_reach(c, target) if row != 'idc' else dict(iterations=float(n), seconds=float(c['seconds'][j]), flops=float(c['flops'][j]), bound=False)
+            if hit['iterations'] is None:
+                lines.append(f"| {frac}, {_pm(target, idc['acc_std'][j], idc['seeds'])} | {row} | not reached by {int(c['iterations'][-1])} | | | | |"); continue
+            le = '≤ ' if hit['bound'] else ''
+            ratio = lambda k: f"{c_idc[k] / hit[k]:.1f}x" if row != 'idc' else '1x'
+            c_idc = dict(seconds=float(idc['seconds'][j]), flops=float(idc['flops'][j]))
+            lines.append(f"| {frac}, {_pm(target, idc['acc_std'][j], idc['seeds'])} | {row} | {le}{hit['iterations']:.1f} | {le}{hit['seconds']:.0f} | "
+                         f"{le}{hit['flops'] / 1e9:,.0f} | {ratio('seconds')} | {ratio('flops')} |")
+    return '\n'.join(lines)
 
 # %% ../nbs/16_figures.ipynb #w11fig10
 def work_dir(name:str='mas_nbdev', # folder in your Google Drive (on Colab)
