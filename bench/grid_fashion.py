@@ -12,9 +12,9 @@ import argparse, time
 from mas_nbdev.experiments import lr_grid
 from mas_nbdev.figures import grid_table
 
-GRIDS = {'idc': (3e-4, 1e-3, 3e-3), 'mas': (3e-4, 1e-3, 3e-3), 'dc': (0.03, 0.1, 0.3, 1.0), 'dsa': (0.03, 0.1, 0.3),
+GRIDS = {'idc': (1e-3, 3e-3, 1e-2), 'mas': (1e-3, 3e-3, 1e-2), 'dc': (0.03, 0.1, 0.3, 1.0), 'dsa': (0.03, 0.1, 0.3),
          'cafe': (0.03, 0.1, 0.3), 'tm': (10.0, 100.0, 1000.0), 'dm': (0.3, 1.0, 3.0, 10.0)}   # around each method's published value
-EDGES = {}   # (ipc, method) -> more values, where a first grid's best lay on its edge, until it lay inside
+EDGES = {(1, 'idc'): (3e-4,), (1, 'mas'): (3e-4,)}   # (ipc, method) -> more values: ipc 1 was first tried at 3e-4 to 3e-3 (best on the edge)
 EXTRA = {'tm': dict(experts='bench/.grid_experts_fashion')}   # TM: one expert buffer (of the subset less the validation split) for its grid runs
 
 if __name__ == '__main__':

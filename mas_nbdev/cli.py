@@ -118,6 +118,8 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
          eval_repeats:int=None, # evaluation runs (default: the preset's)
          protocol:str='own', # evaluation protocol: own (the method's), idc, dsa, dm, mtt, cafe, or common (lr chosen on a validation split)
          seed:int=0, # seed of everything random
+         preset:str='published', # published, or cpu (a CPU-scale preset: fashion_mnist has one)
+         per_class:int=None, # condense a class-balanced subset of this many training images per class (default: the preset's; all)
          device:str=None, # cpu, cuda, cuda:1, ... (default: CUDA when available)
          out:str='mas_out', # output folder
          checkpoint:str=None, # checkpoint file: saved every 10 iterations, resumed from when it exists
@@ -131,6 +133,7 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
         ):
     "Condense a dataset with model augmentation (or any method of the registry), and compare it with random real images of equal storage."
     given = dict(iterations=iterations, inner_loop=inner_loop, outer_loop=outer_loop, lr_img=lr_img, factor=factor, init=init, metric=metric, precision=precision,
+                 preset=None if preset == 'published' else preset, per_class=per_class,
                  eval_epochs=eval_epochs, eval_repeats=eval_repeats, checkpoint=checkpoint, pool=pool, experts=experts)
     try:
         res = condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, protocol, root=root, download=download,

@@ -163,7 +163,7 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
     experts = Path(experts) if experts is not None else Path(results).parent/'runs'/'experts'/dataset
     pools = Path(pools) if pools is not None else None
     root, download = overrides.get('root', 'data'), overrides.get('download', False)
-    s0 = condense_settings(dataset, 1, 'mas', **data_kw)
+    s0 = condense_settings(dataset, 1, 'mas', **settings_for('mas', overrides))   # the pool's settings (its file's name)
     base = dict(name=dataset, net=net, eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), device=device, root=root, download=download)
     ref_want = dict(protocol='common', eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), **net,
                     **({'common_lr': 'first seed'} if common_once else {}))
@@ -188,7 +188,7 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
                 key = f"{dataset}/ipc{i}/{row}/seed{seed}"
                 cp = None if checkpoint_dir is None else Path(checkpoint_dir)/(key.replace('/', '_') + '.pt')
                 if cp is not None: cp.parent.mkdir(parents=True, exist_ok=True)
-                pool = (str(pools/f"{dataset}_pc{s0['per_class'] or 'all'}_ss{s0['subset_seed']}_seed{seed}.pt")
+                pool = (str(pools/f"{dataset}_pc{s0['per_class'] or 'all'}_ss{s0['subset_seed']}_k{s0['pool_size']}e{s0['pool_epochs']}_seed{seed}.pt")
                         if pools is not None and METHODS[method].source.startswith('pool') else None)   # one pool per seed: MAS's rows and ipcs share it
                 if pool is not None: pools.mkdir(parents=True, exist_ok=True)
                 want = dict(run_settings(dataset, i, method, ck, seed, eval_epochs, eval_repeats, kw), row=row, common_lr_grid=list(lr_grid),
