@@ -50,11 +50,18 @@ def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int,
     s0 = condense_settings(dataset, 1, 'mas', **kw)
     data = class_subset(train, s0['per_class'], s0['subset_seed']) if s0.get('per_class') else train
     spec, k, n_val = spec_from_settings(data, s0), train.num_classes, round(0.2 * len(data))
-    def eval_seconds(per_class, epochs=10):   # one 'common' evaluation of a set of per_class images per class, scaled to eval_epochs
+    def timed(per_class, epochs):   # one 'common' evaluation of a set of per_class images per class, of `epochs` epochs
         sub = random_subset(data, per_class, 0)
         t = time.perf_counter(); evaluate_protocol(sub.images, sub.labels, test, 'common', lr=0.01, epochs=epochs, repeats=1, spec=spec, device='cpu', checkpoints=0)
-        return (time.perf_counter() - t) * eval_epochs / epochs
-    test_pass = eval_seconds(1, 1) / eval_epochs   # one epoch of 10 images and one pass over the test set: about the test pass
+        return time.perf_counter() - t
+    def epoch_seconds(per_class):   # (seconds of one training epoch, seconds of the rest: the test pass), from two timings
+        short, long = timed(per_class, 2), timed(per_class, 6)
+        per_epoch = max(long - short, 0.) / 4
+        return per_epoch, max(short - 2 * per_epoch, 0.)
+    def eval_seconds(per_class):   # one evaluation of eval_epochs epochs and its test pass
+        per_epoch, rest = epoch_seconds(per_class)
+        return per_epoch * eval_epochs + rest
+    test_pass = epoch_seconds(1)[1]   # one pass over the test set (and the setup)
     per_eval, per_val = {}, {}
     total, lines = 0., []
     for ipc in cfg['ipcs']:
@@ -78,7 +85,7 @@ def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int,
             lines.append(f"  ipc {ipc:2d} {row:8s} {its:4d} iterations x {step:5.1f} s + {n_own + 2} evaluations x {per_eval[n]:5.1f} s, "
                          f"x {len(seeds)} seeds: {row_total / 60:5.1f} min")
     pool = condense_settings(dataset, 1, 'mas', **kw)
-    epoch = eval_seconds(len(data) // k, 1) - test_pass   # one epoch over the training data (a pool member's or an expert's, about)
+    epoch = epoch_seconds(len(data) // k)[0]   # one epoch over the training data (a pool member's or an expert's, about)
     setups = pool['pool_size'] * pool['pool_epochs'] * epoch * len(cfg['seeds'][cfg['ipcs'][0]])
     tm = condense_settings(dataset, 1, 'tm', **kw)
     setups += tm['n_experts'] * tm['buffer_epochs'] * epoch
