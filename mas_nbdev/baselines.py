@@ -9,8 +9,8 @@ from torch import nn, Tensor
 from .data import ImageData, ClassSampler
 from .models import make_net
 from .augment import DSA
-from .train import train_epoch
-from .losses import match_loss, distribution_match_loss
+from .train import train_epoch, out_of_memory
+from .losses import match_loss, distribution_match_loss, distribution_match_losses
 from .init import init_images
 import time
 from .synthetic import class_rows, to_pixel_units
@@ -104,6 +104,26 @@ def dsa_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf 
         for _ in range(inner_loop): train_epoch(net, syn.detach(), labels, net_opt, net_aug, batch_train, generator=shared_generator(generator))
     return float(loss.detach()) if ret_net is None else (float(loss.detach()), net)
 
+# %% ../nbs/08_baselines.ipynb #dmstep01
+def _dm_step(syn:Tensor, ipc:int, net, classes:list, draws:list, aug:DSA, img_opt, chunk:int=None, real_batch:int=None)->tuple:
+    "The batched image step: chunks of classes, each in two passes and back-propagated at once; one step on the summed gradient. A chunk that runs out of memory is halved. Returns (loss, chunk used)."
+    chunk, failed = min(chunk or len(classes), len(classes)), False
+    while True:
+        if failed and syn.is_cuda: torch.cuda.empty_cache()   # here: inside `except`, the failed pass's tensors are still held
+        try:
+            img_opt.zero_grad(); total = 0.
+            for i in range(0, len(classes), chunk):
+                part = slice(i, i + chunk)
+                loss = distribution_match_losses(net, [r for r, _ in draws[part]], [syn[c * ipc:(c + 1) * ipc] for c in classes[part]],
+                                                 aug, [d for _, d in draws[part]], real_batch).sum()
+                loss.backward(); total = total + loss.detach()
+            break
+        except RuntimeError as e:   # torch.OutOfMemoryError is one; so are allocations failing inside cuDNN and cuBLAS
+            if not out_of_memory(e) or chunk == 1: raise
+            chunk, failed = (chunk + 1) // 2, True
+    img_opt.step()
+    return total, chunk
+
 # %% ../nbs/08_baselines.ipynb #209f4656
 def dm_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf that requires grad), ordered by class
                  img_opt:torch.optim.Optimizer, # SGD(lr_img=1, momentum 0.5) over [syn]
@@ -113,20 +133,31 @@ def dm_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf t
                  strategy:str='color_crop_cutout_flip_scale_rotate', # DSA ops, one per class and iteration
                  generator:torch.Generator|list=None, # CPU generator of the augmentation draws, or one per class
                  classes:list=None, # the classes to match (default: all; a process of a split run matches its own)
-                )->float: # the loss, summed over classes
+                 batched:bool=False, # all classes in two passes (`distribution_match_losses`) instead of one class at a time
+                 chunk:int=None, # classes per batched pass (None: all; halved when a pass runs out of memory)
+                 real_batch:int=None, # real images per forward pass (None: `CPU_REAL_BATCH` on a CPU, all of a pass's at once elsewhere)
+                 ret_chunk:bool=False, # also return the classes per pass used
+                )->float: # the loss, summed over classes (with `ret_chunk`: and the chunk)
     "One DM iteration: a fresh, frozen network; the class-mean embeddings of real and synthetic images matched; one image step."
     data, k = sampler.data, sampler.data.num_classes
     ipc, dev = len(syn) // k, syn.device
     aug = DSA(strategy, (0.,) * data.channels, (1.,) * data.channels, single=True)
     norm = DSA('', data.mean, data.std)
     net = make_net(spec, dev).requires_grad_(False)
-    loss = 0.
-    for c in (range(k) if classes is None else classes):
-        real = norm.normalize(sampler.sample(c, min(batch_real, len(sampler.indices[c])))).to(dev)
-        u, op = aug.draw(1, _class_gen(generator, c))
-        loss = loss + distribution_match_loss(net, real, syn[c * ipc:(c + 1) * ipc], lambda x: aug.apply(x, u, op))
-    image_step(img_opt, syn, loss)
-    return float(loss.detach())
+    classes = list(range(k) if classes is None else classes)
+    real_of = lambda c: norm.normalize(sampler.sample(c, min(batch_real, len(sampler.indices[c])))).to(dev)
+    if batched:   # the draws in the loop's order: class by class, its real images, then its augmentation
+        draws = [(real_of(c), aug.draw(1, _class_gen(generator, c))) for c in classes]
+        loss, chunk = _dm_step(syn, ipc, net, classes, draws, aug, img_opt, chunk, real_batch)
+    else:
+        loss = 0.
+        for c in classes:
+            real = real_of(c)
+            u, op = aug.draw(1, _class_gen(generator, c))
+            loss = loss + distribution_match_loss(net, real, syn[c * ipc:(c + 1) * ipc], lambda x: aug.apply(x, u, op), real_batch)
+        image_step(img_opt, syn, loss)
+    loss = float(loss.detach())
+    return (loss, chunk) if ret_chunk else loss
 
 # %% ../nbs/08_baselines.ipynb #a9d8f711
 class SetSGD(torch.optim.SGD):
@@ -182,6 +213,16 @@ def dm_run_iteration(it:int, # iterations done so far
                      s:dict, # the run's settings
                      part, # the run's Partition: a process matches the classes it owns
                     )->dict: # the iteration's history record
-    "One DM iteration in the runner: `dm_iteration` on the classes this process owns."
-    return iteration_record(it, st, part, lambda: dm_iteration(st['syn'].images, st['img_opt'], st['sampler'], st['spec'], s['batch_real'],
-                                                      s['strategy'], st['gens'], part.classes))
+    "One DM iteration in the runner: `dm_iteration` on the classes this process owns, batched when the run is (`batched`)."
+    asked, counting = st['chunk'], st['flops_step'] is None
+    def step():
+        loss, st['chunk'] = dm_iteration(st['syn'].images, st['img_opt'], st['sampler'], st['spec'], s['batch_real'], s['strategy'], st['gens'],
+                                         part.classes, st['batched'], st['chunk'], ret_chunk=True)
+        return loss
+    rec = iteration_record(it, st, part, step)
+    if counting and st['chunk'] is not None and st['chunk'] < min(asked or len(part.classes), len(part.classes)):
+        st['flops_step'] = rec['flops'] = None   # counted over passes that ran out of memory: counted again on the next iteration
+    elif counting:
+        for r in st['syn'].history:   # an iteration whose count was dropped gets this one (every iteration has the same shapes)
+            if r['flops'] is None: r['flops'] = st['flops_step']
+    return rec
