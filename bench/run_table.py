@@ -102,6 +102,7 @@ def main():
     p.add_argument('--dataset', default='digits', choices=list(DATASETS))
     p.add_argument('--results', help="the results file (default: nbs/figures/table_<dataset>.json; the digits' table_digits.json)")
     p.add_argument('--rows', nargs='+', default=list(TABLE_ROWS), help='rows of the table (TABLE_ROWS)')
+    p.add_argument('--ipcs', type=int, nargs='+', help="images per class to run (default: the dataset's, above)")
     p.add_argument('--workers', type=int, default=2, help='runs at a time, one process and one torch thread each')
     p.add_argument('--eval-epochs', type=int, default=300, help='epochs of each evaluation (the committed results: 300)')
     p.add_argument('--full-epochs', type=int, default=30, help='epochs of the full-training-set evaluation')
@@ -110,7 +111,11 @@ def main():
     p.add_argument('--estimate', action='store_true', help='time one step of every phase and print the extrapolated wall time, then stop')
     args = p.parse_args()
     torch.set_num_threads(1)
-    cfg = DATASETS[args.dataset]
+    cfg = dict(DATASETS[args.dataset])
+    if args.ipcs:
+        unknown = [i for i in args.ipcs if i not in cfg['ipcs']]
+        if unknown: p.error(f"--ipcs {unknown}: {args.dataset}'s table has seeds for ipc {cfg['ipcs']} only")
+        cfg['ipcs'] = args.ipcs
     if args.estimate: return estimate(args.dataset, cfg, args.rows, args.eval_epochs, args.full_epochs, args.workers)
     out = Path(args.results or cfg['results'])
     out.parent.mkdir(parents=True, exist_ok=True)
