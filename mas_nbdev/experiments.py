@@ -53,7 +53,7 @@ def run_settings(dataset:str, ipc:int, method:str, # the run
     "The complete settings of one (method, seed) run, as stored with it in the results file and compared on a rerun."
     kw = {k: v for k, v in overrides.items() if k not in NOT_SETTINGS}
     if eval_epochs is not None: kw['eval_epochs'] = eval_epochs
-    s = condense_settings(dataset, ipc, method, iterations=max(its), seed=seed, eval_repeats=eval_repeats, **kw)
+    s = condense_settings(dataset, ipc, method, iterations=max(its, default=0), seed=seed, eval_repeats=eval_repeats, **kw)
     return json.loads(json.dumps(dict(s, checkpoints=sorted(its))))   # as it reads back from JSON
 
 def _condense_job(job:dict)->dict:
