@@ -99,7 +99,7 @@ _DIGIT_DSA = 'color_crop_cutout_scale_rotate'             # no flip on digits, a
 DATASET_METHOD_PRESETS = {   # our CPU presets of the digits (iterations cut; lr_img chosen on a validation split, see below)
     'digits': {'dsa': dict(iterations=40, lr_img={1: 0.1, 'else': 0.03}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
                            strategy=_DIGIT_DSA, eval_repeats=3),
-               'dc': dict(iterations=40, lr_img={1: 0.3, 'else': 0.03}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
+               'dc': dict(iterations=40, lr_img={1: 10.0, 'else': 10.0}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
                           eval_repeats=3),
                'dm': dict(iterations=200, lr_img={1: 3.0, 'else': 0.1}, batch_real=128, strategy=_DIGIT_DSA, eval_repeats=3)},
     'cifar100': {m: dict(norm_mean=(0.5071, 0.4866, 0.4409), norm_std=(0.2673, 0.2564, 0.2762))   # DC, DSA and DM normalise CIFAR-100 with its
