@@ -97,9 +97,10 @@ def run_jobs(results:str|Path, # the results file
     todo.sort(key=lambda t: (t[2]['seed'], -max(t[2].get('checkpoints') or [0])))   # seed by seed (a run cut short has whole seeds), longest first
     def finish(key, want, rec):
         done[key] = dict(rec, settings=want); write_results(res, results)
-        if verbose and 'history' in rec:
-            last = [h for h in rec['history'] if 'acc' in h][-1]
-            print(f"{section} {key}: {last['acc']:.1f}% after {last['iteration']} iterations ({rec['wall_seconds']:.0f} s)", flush=True)
+        scored = [h for h in rec.get('history', []) if 'acc' in h]   # none for the initial images (a run of no iterations)
+        if verbose and scored:
+            print(f"{section} {key}: {scored[-1]['acc']:.1f}% after {scored[-1]['iteration']} iterations ({rec['wall_seconds']:.0f} s)", flush=True)
+        elif verbose and 'own' in rec: print(f"{section} {key}: {rec['own']['acc']:.1f}% before any iteration ({rec['wall_seconds']:.0f} s)", flush=True)
         elif verbose: print(f"{section} {key}: {rec['common']['acc']:.1f}% under 'common' ({rec['wall_seconds']:.0f} s)", flush=True)
     if workers <= 1 or len(todo) <= 1:
         for key, want, job in todo: finish(key, want, _job_function(fn)(job))
