@@ -26,7 +26,7 @@ from .evaluate import validation_split
 from .tm import ZCA, whiten
 
 # %% auto #0
-__all__ = ['EPILOG', 'main', 'condense_and_compare', 'run_folder', 'save_synset', 'run_main']
+__all__ = ['EPILOG', 'main', 'condense_and_compare', 'run_folder', 'save_synset', 'dashed_options', 'run_main']
 
 # %% ../nbs/13_cli.ipynb #8734961f
 @delegates(condense)
@@ -226,16 +226,22 @@ files written into --out (a new folder per run by default): synset.pt (the set: 
   results.json (the accuracies with their protocol and learning rate, the random-real baseline, the times, the settings, the
   library's version), and with --export an export/ folder (PNGs per class, the tensors, datacard.json)"""
 
-def _dashed_parser(func)->tuple:
-    "fastcore's parser for `func` with dashed option names, both spellings accepted, and each spelling -> fastcore's own name."
-    p, original = anno_parser(func, 'mas_condense'), {}
-    p.epilog, p.formatter_class = EPILOG, argparse.RawDescriptionHelpFormatter
+def dashed_options(p:argparse.ArgumentParser, # a parser made by fastcore's anno_parser
+                  )->dict: # each spelling of each option -> the parser's own name for it
+    "Give every long option of `p` a dashed name (`--no-scores`), shown by --help, and accept the underscored one (`--no_scores`) too."
+    original = {}
     for a in p._actions:
         for o in [o for o in a.option_strings if o.startswith('--')]:
             for alias in ('--' + o[2:].replace('_', '-'), '--' + o[2:].replace('-', '_')):   # fastcore 1.x names options with underscores, 2.x with dashes
                 original[alias] = o; p._option_string_actions[alias] = a
         a.option_strings = ['--' + o[2:].replace('_', '-') if o.startswith('--') else o for o in a.option_strings]   # what --help shows
-    return p, original
+    return original
+
+def _dashed_parser(func)->tuple:
+    "fastcore's parser for `func` with dashed option names, both spellings accepted, and each spelling -> fastcore's own name."
+    p = anno_parser(func, 'mas_condense')
+    p.epilog, p.formatter_class = EPILOG, argparse.RawDescriptionHelpFormatter
+    return p, dashed_options(p)
 
 def _underscored_argv(func, argv:list)->list:
     "`argv` checked by the dashed parser (it prints --help and usage errors), its option names rewritten to fastcore's."
