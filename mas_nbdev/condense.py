@@ -246,11 +246,12 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         state['method_state'] = hooks['state'](st) if 'state' in hooks else None
         if part.is_main: write_checkpoint(dict(settings=s, pool=pool, flops_step=st['flops_step'], **state), checkpoint)
 
-    its = range(syn.iteration, s['iterations'])
+    todo = range(syn.iteration, s['iterations'])
     if progress and saved is not None: print(f"resumed from iteration {syn.iteration} of {s['iterations']} ({checkpoint})", flush=True)
+    its = todo
     if progress:
         from fastprogress.fastprogress import progress_bar
-        its = progress_bar(its)
+        its = progress_bar(todo)
     for it in its:
         record = part.guard(lambda: m.iteration(it, st, s, part), checkpoint, syn.iteration)
         if not math.isfinite(record['loss']): raise nonfinite_error(record['loss'], it + 1, checkpoint, s)
@@ -268,7 +269,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
                 if r['flops'] is None: r['flops'] = st['flops_step'] * s['inner_loop'] + fresh_net_flops(st, s)
         if progress: its.comment = f"loss {record['loss']:.4g}" + (f", acc {record['acc']:.1f}%" if 'acc' in record else '')
         if checkpoint and (syn.iteration % checkpoint_every == 0 or syn.iteration == s['iterations']): save()
-    if progress and len(its) and not sys.stdout.isatty(): print(flush=True)   # a log file: the bar's last frame ends its line
+    if progress and len(todo) and not sys.stdout.isatty(): print(flush=True)   # a log file: the bar's last frame ends its line
     syn.images = part.gather_rows(syn.images.detach(), ipc)   # every class from its owner; a plain tensor (no grad)
     if 'finish' in hooks: hooks['finish'](syn, st)   # TM: pixel units, the learned lr recorded
     return finish_run(syn, lock)   # non-finite images refused, a static run warned about, the lock released
