@@ -274,21 +274,24 @@ def results_table(res:dict, # results of table_experiment
     notes = (f"Setup shared, counted once: {', '.join(shared)} (each shows the whole cost of the pool or buffer it used). " if shared else '') + \
             (f"CAFE's caps ended {np.mean([c['outer'] for c in capped]):.0%} of its outer loops and {np.mean([c['inner'] for c in capped]):.0%} of its inner loops. "
              if capped else '')
-    lines = [f"{dataset}, ipc {ipc}: test accuracy (%), mean ± std over seeds; sets x networks per set behind each figure; LRS and ARS ×100 "
-             f"(DD-Ranking, from 'common'); cost of condensation and setup. {notes}" + ('' if dataset in PUBLISHED else 'Published CIFAR-10: RTX-2080 hours.'), '',
-             f"| row | {pub} | ours: own protocol | ours: 'common' | LRS | ARS | sets x nets | cond. s | setup s | cond. GFLOP | setup GFLOP |", '|---' * 11 + '|']
+    lines = [f"{dataset}, ipc {ipc}: test accuracy (%), mean ± std over seeds; sets x networks per set behind each figure; LRS / ARS ×100 "
+             f"(DD-Ranking, from 'common', means); cost of condensation, with the setup (a pool, an expert buffer) after the +. {notes}"
+             + ('' if dataset in PUBLISHED else 'Published CIFAR-10: RTX-2080 hours.'), '',
+             f"| row | {pub} | ours: own protocol | ours: 'common' | LRS / ARS | sets x nets | seconds | GFLOP |", '|---' * 8 + '|']
+    plus = lambda a, b, f: f(a) + (f" + {f(b)}" if b else '')   # a cost and its setup
     for row in rows:
         rs = [r for r in runs if r['row'] == row]
         if not rs: continue
         get = lambda f: [f(r) for r in rs]
         own = f"{_mean_pm(get(lambda r: r['own']['acc']))} ({rs[0]['own']['protocol']})"
+        setup_s, setup_f = get(lambda r: r.get('setup_seconds', r['pool_seconds'])), get(lambda r: r.get('setup_flops', r['pool_flops']))
         lines.append(f"| {row} | {_published(dataset, row, ipc)} | {own} | {_mean_pm(get(lambda r: r['common']['acc']))} | "
-                     f"{_mean_pm(get(lambda r: 100 * r['lrs']))} | {_mean_pm(get(lambda r: 100 * r['ars']))} | {len(rs)} x {rs[0]['eval_repeats']} | "
-                     f"{np.mean(get(lambda r: r['seconds'])):.1f} | {np.mean(get(lambda r: r.get('setup_seconds', r['pool_seconds']))):.1f} | "
-                     f"{_gflop(get(lambda r: r['flops']))} | {_gflop(get(lambda r: r.get('setup_flops', r['pool_flops'])))} |")
-    lines.append(f"| random real | - | - | {_mean_pm([r['common']['acc'] for r in rands])} | - | - | {len(rands)} x {runs[0]['eval_repeats']} | - | - | - | - |")
+                     f"{np.mean(get(lambda r: 100 * r['lrs'])):.1f} / {np.mean(get(lambda r: 100 * r['ars'])):.1f} | {len(rs)} x {rs[0]['eval_repeats']} | "
+                     f"{plus(np.mean(get(lambda r: r['seconds'])), np.mean(setup_s), lambda v: f'{v:.1f}')} | "
+                     f"{plus(get(lambda r: r['flops']), setup_f if any(setup_f) else None, _gflop)} |")
+    lines.append(f"| random real | - | - | {_mean_pm([r['common']['acc'] for r in rands])} | - | {len(rands)} x {runs[0]['eval_repeats']} | - | - |")
     lines.append(f"| full training set{' (the subset, ' + str(full['n_train']) + ' images)' if 'n_train' in full else ''} | {_published(dataset, 'full', ipc)} | - | "
-                 f"{full['common']['acc']:.1f} ({full['common']['epochs']} epochs) | - | - | 1 x {runs[0]['eval_repeats']} | - | - | - | - |")
+                 f"{full['common']['acc']:.1f} ({full['common']['epochs']} epochs) | - | 1 x {runs[0]['eval_repeats']} | - | - |")
     return '\n'.join(lines)
 
 def table_ranking(res:dict, dataset:str='digits', ipc:int=1,
