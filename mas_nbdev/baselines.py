@@ -133,7 +133,7 @@ def dm_iteration(syn:Tensor, # K*ipc stored images in normalised space (a leaf t
                  strategy:str='color_crop_cutout_flip_scale_rotate', # DSA ops, one per class and iteration
                  generator:torch.Generator|list=None, # CPU generator of the augmentation draws, or one per class
                  classes:list=None, # the classes to match (default: all; a process of a split run matches its own)
-                 batched:bool=False, # all classes in two passes (`distribution_match_losses`) instead of one class at a time
+                 batched:bool=False, # all classes in two passes (distribution_match_losses) instead of one class at a time
                  chunk:int=None, # classes per batched pass (None: all; halved when a pass runs out of memory)
                  real_batch:int=None, # real images per forward pass (None: `CPU_REAL_BATCH` on a CPU, all of a pass's at once elsewhere)
                  ret_chunk:bool=False, # also return the classes per pass used

@@ -57,7 +57,7 @@ def _result(r)->dict: return None if r is None else dict(protocol=r.protocol, lr
 
 def evaluation_results(r:dict, # what evaluate_set returned
                        seconds:list, # the seconds of each evaluation, in order
-                       **run, # how it was run (path, dataset, device, seed, ...), recorded as given
+                       run:dict, # how it was run (path, dataset, device, seed, ...), recorded as given
                       )->dict: # plain data for JSON
     "The results file's contents for one evaluation of a set."
     s = r['synset'].settings
@@ -137,7 +137,7 @@ def evaluate_cli(path:str, # a distilled set: a file, or a folder (MTT's run fol
     r = evaluate_set(syn, (train, test), scores=with_scores, verbose=False, on_phase=phase, **kw)
     seconds.append(time.perf_counter() - t[0]); print(f"  done in {seconds[-1]:.0f} s")
     print(set_report(r))
-    rec = evaluation_results(r, seconds, path=str(path), dataset=name, device=device, seed=seed, scores=with_scores)
+    rec = evaluation_results(r, seconds, dict(path=str(path), dataset=name, device=device, seed=seed, scores=with_scores))
     written = [atomic_write(out_file, lambda f: f.write(json.dumps(rec, indent=1, default=str).encode()))]
     if export: written.append(syn.export(export, evaluation=r['synthetic'], random=r['random'], evaluation_settings=dict(epochs=r['epochs'], protocol=r['protocol'])))
     print(f"wrote {' and '.join(map(str, written))}")
