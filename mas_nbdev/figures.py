@@ -20,12 +20,13 @@ __all__ = ['PAPER_ROWS', 'PAPER_GAINS', 'PAPER_NAMES', 'STYLE', 'PUBLISHED', 'gr
 def _pm(mean, std, n): return f"{mean:.1f}" if n < 2 else f"{mean:.1f} ± {std:.1f}"   # no ± for one seed
 
 def grid_table(res:dict, dataset:str, ipcs=(1, 2), methods=('idc', 'mas'))->str:
-    "The validation accuracies of the grid as a markdown table under a title line, the chosen lr_img of each row in bold."
+    "The validation accuracies of the grid as a markdown table under a title line, the chosen lr_img of each row in bold (a method not run at an ipc is left out)."
     lrs = sorted({r['lr_img'] for r in res.get('grid', {}).values() if r['dataset'] == dataset})
     lines = [f"{dataset}: validation accuracy (%) at each lr_img, **bold** = chosen", '',
              '| ipc | method | iterations | ' + ' | '.join(f"{lr:g}" for lr in lrs) + ' | chosen |', '|---' * (len(lrs) + 4) + '|']
     for ipc in ipcs:
         for m in methods:
+            if not any((r['dataset'], r['ipc'], r['method']) == (dataset, ipc, m) for r in res['grid'].values()): continue   # not run at this ipc
             sc, best = grid_scores(res, dataset, ipc, m), chosen_lr(res, dataset, ipc, m)
             its = next(r['checkpoints'][-1] for r in res['grid'].values() if (r['dataset'], r['ipc'], r['method']) == (dataset, ipc, m))
             cell = lambda lr: '-' if lr not in sc else f"**{_pm(*sc[lr])}**" if lr == best else _pm(*sc[lr])
