@@ -14,7 +14,7 @@ from fastcore.basics import patch
 import mas_nbdev
 from .data import ImageData, to_float
 from .synthetic import SyntheticSet, SPACES, to_pixel_units
-from .evaluate import EvalResult, evaluate_protocol, random_subset, evaluate_archs, archs_report
+from .evaluate import EvalResult, evaluate_protocol, random_subset, COMMON_LR_GRID, evaluate_archs, archs_report
 from .presets import PRESETS, eval_settings
 from .methods import METHODS, ALIASES, method_of
 from .evaluate import PROTOCOLS
@@ -247,7 +247,9 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
                  root:str='data', # data folder of the torchvision datasets
                  verbose:bool=True, # print the report
                  archs:list=None, # evaluation networks to train the set on as well (resnet18, vgg11, convnet_bn, ...), each beside random real images
-                )->dict: # synset, protocol, synthetic, random (EvalResults), full, lrs, ars; with archs, archs and archs_random (name -> EvalResult)
+                 on_phase:callable=None, # called before each evaluation with (its number from 1, their count, its name, images, epochs)
+                 plan_only:bool=False, # train nothing: return the set and the evaluations a run would make ('phases')
+                )->dict: # synset, protocol, synthetic, random (EvalResults), full, lrs, ars (with plan_only: synset, phases); with archs, archs and archs_random (name -> EvalResult)
     "Evaluate a distilled set of any format under one protocol, beside random real images of equal storage, with LRS/ARS when its method is known."
     name, train, test = as_train_test(dataset, root)
     if test is None: raise ValueError("evaluate_set needs a test set: pass a dataset name or a (train, test) pair.")
@@ -263,8 +265,17 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
         w = ZCA().fit(train.images)
         x, xr, xf = w(x), w(xr), w(xf)
         test, val = whiten(test, w), whiten(val, w)
-    ev = lambda a, b, **o: evaluate_protocol(a, b, test, p, val=val, spec=spec_from_settings(train, PRESETS.get(name, PRESETS['custom'])),
-                                             device=device, seed=seed, **{**kw, **o})
+    trainings = kw['repeats'] + (len(COMMON_LR_GRID) if kw['lr'] == 'validation' else 0)   # 'common' first trains one network per lr on validation data
+    phases = [('the distilled set', len(x), kw['epochs']), ('random real images', len(xr), kw['epochs'])]
+    if scores and method: phases += [('the full training set', len(xf), full_epochs or kw['epochs']), ('the distilled set, no augmentation', len(x), kw['epochs']),
+                                     ('random real images, no augmentation', len(xr), kw['epochs'])]
+    for a in archs or []: phases += [(f'the distilled set on {a}', len(x), kw['epochs']), (f'random real images on {a}', len(xr), kw['epochs'])]
+    if plan_only: return dict(synset=syn, phases=[dict(name=n, images=k, epochs=e, trainings=trainings) for n, k, e in phases])
+    done = iter(range(1, len(phases) + 1))
+    def ev(a, b, **o):
+        i = next(done)
+        if on_phase: on_phase(i, len(phases), *phases[i - 1])
+        return evaluate_protocol(a, b, test, p, val=val, spec=spec_from_settings(train, PRESETS.get(name, PRESETS['custom'])), device=device, seed=seed, **{**kw, **o})
     out = dict(synset=syn, protocol=protocol if protocol != 'own' else f"own ({method}: {p}{', learned lr' if p != protocol and s.get('syn_lr') else ''})",
                synthetic=ev(x, y), random=ev(xr, rand.labels), full=None, lrs=None, ars=None, epochs=kw['epochs'])
     if scores and method:
@@ -274,8 +285,12 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
         out['lrs'] = lrs(out['full'].mean, out['synthetic'].mean, out['synthetic'].mean, out['random'].mean)
         out['ars'] = ars(out['synthetic'].mean, out['random'].mean, syn_plain.mean, rand_plain.mean)
     if archs:   # the same protocol on every network, its lr chosen per network under 'common'; random real images beside
-        on = lambda a, b: evaluate_archs(a, b, test, list(archs), p, val=val, spec=spec_from_settings(train, PRESETS.get(name, PRESETS['custom'])), device=device, seed=seed, **kw)
-        out['archs'], out['archs_random'] = on(x, y), on(xr, rand.labels)
+        def on(net, a, b):
+            i = next(done)
+            if on_phase: on_phase(i, len(phases), *phases[i - 1])
+            return evaluate_archs(a, b, test, [net], p, val=val, spec=spec_from_settings(train, PRESETS.get(name, PRESETS['custom'])), device=device, seed=seed, **kw)[net]
+        out['archs'], out['archs_random'] = {}, {}
+        for net in archs: out['archs'][net], out['archs_random'][net] = on(net, x, y), on(net, xr, rand.labels)
     if verbose: print(set_report(out))
     return out
 
