@@ -13,7 +13,7 @@ import mas_nbdev
 from .datasets import as_train_test
 from .evaluate import evaluate, PROTOCOLS
 from .synthetic import SyntheticSet
-from .sets import load_set, evaluate_set, set_report, _joined_arch
+from .sets import load_set, evaluate_set, set_report, joined_arch
 from .files import atomic_write
 from .cli import dashed_options   # --no-scores and --no_scores both
 
@@ -151,7 +151,7 @@ def mas_evaluate():
     p = anno_parser(evaluate_cli, 'mas_evaluate')
     p.epilog, p.formatter_class = _EPILOG, argparse.RawDescriptionHelpFormatter
     dashed_options(p)
-    args = p.parse_args(_joined_arch(sys.argv[1:]))   # --arch repeated: one comma-separated list
+    args = p.parse_args(joined_arch(sys.argv[1:]))   # --arch repeated: one comma-separated list
     try: evaluate_cli(**{k: v for k, v in vars(args).items() if k not in ('pdb', 'xtra')})   # fastcore's own options dropped
     except KeyboardInterrupt: print("mas_evaluate: interrupted.", file=sys.stderr); raise SystemExit(130)
     except Exception as e:   # every error in one line; an unexpected kind is named

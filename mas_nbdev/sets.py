@@ -25,7 +25,8 @@ from .evaluate import validation_split
 from .files import atomic_write
 
 # %% auto #0
-__all__ = ['FORMATS', 'main', 'lrs', 'ars', 'infer_space', 'detect_format', 'load_set', 'evaluate_set', 'set_report']
+__all__ = ['FORMATS', 'main', 'lrs', 'ars', 'infer_space', 'detect_format', 'load_set', 'evaluate_set', 'set_report',
+           'joined_arch']
 
 # %% ../nbs/15_sets.ipynb #b6369d71
 def _to_unit(a:float)->float: return (math.exp(a) - math.exp(-1)) / (math.e - math.exp(-1))   # [-1, 1] -> [0, 1]
@@ -381,7 +382,8 @@ def main(path:str, # a distilled set: a file, or a folder (MTT's run folder, an 
         known = isinstance(e, (ValueError, TypeError, OSError, RuntimeError))
         raise SystemExit(f"mas_evaluate: {'' if known else type(e).__name__ + ': '}{(str(e).strip().splitlines() or [type(e).__name__])[0]}")
 
-def _joined_arch(argv:list)->list:
+def joined_arch(argv:list, # the command line's arguments, without the program's name
+               )->list:
     "`argv` with its --arch values joined into one comma-separated --arch (argparse keeps only the last of a repeated option)."
     vals, rest, it = [], [], iter(argv)
     for a in it:
@@ -390,5 +392,5 @@ def _joined_arch(argv:list)->list:
         else: rest.append(a)
     return rest + (['--arch', ','.join(vals)] if vals else [])
 
-if __name__ == '__main__' or Path(sys.argv[0]).name == 'mas_evaluate': sys.argv[1:] = _joined_arch(sys.argv[1:])
+if __name__ == '__main__': sys.argv[1:] = joined_arch(sys.argv[1:])
 main = call_parse(main)   # as the last statement of its cell: `python -m mas_nbdev.sets` runs main here
