@@ -14,11 +14,12 @@ from torch import Tensor
 from .data import ImageData
 from .data import place_data
 from .models import net_spec, make_net
+from .archs import arch_spec
 from .train import train_net
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'COMMON_LR_GRID', 'EvalResult', 'evaluate', 'evaluate_protocol', 'random_subset', 'evaluate_random',
-           'evaluate_full', 'imagenet_eval_epochs', 'validation_split']
+           'evaluate_full', 'imagenet_eval_epochs', 'validation_split', 'evaluate_archs', 'archs_report']
 
 # %% ../nbs/14_evaluate.ipynb #0ee6c1da
 @dataclass
@@ -29,6 +30,7 @@ class EvalResult:
     best_accs:list=None # secondary: each repeat's best test accuracy among its checkpoints (the authors' figure)
     protocol:str=None # the named protocol that produced it (see PROTOCOLS), when one did
     lr:float=None # the learning rate of the evaluation networks, when a protocol chose it
+    arch:str=None # the evaluation network, when one was named (`evaluate(..., arch=...)`)
     mean:float=field(init=False) # mean of accs (the primary result)
     std:float=field(init=False) # population standard deviation of accs
     best_mean:float=field(init=False) # mean of best_accs (secondary; selected on the test set)
@@ -88,10 +90,13 @@ def evaluate(images:Tensor, # the (decoded) training images, N x C x H x W in [0
              checkpoints:int=10, # test also after every epochs/checkpoints epochs, for the secondary best-of-checkpoints figure (0: no)
              schedule:str='idc', # learning-rate schedule of train_net: 'idc', 'dc' or 'step'
              single:bool=False, # one DSA op per batch (the DC/DSA/DM protocols)
+             arch:str=None, # an evaluation network by name (`arch_spec`: 'resnet18', 'convnet_bn', ...); its ConvNet names start from `spec`
             )->EvalResult:
     "Test accuracy of fresh networks trained on `images`/`labels` with the paper's evaluation protocol."
     _check_eval(images, labels, test, epochs, repeats)   # before any training
     device, spec, start = _device(device), spec or net_spec(test), time.time()
+    if arch is not None:   # shaped as the images (a whitened test set has no channels or size of its own)
+        spec = arch_spec(SimpleNamespace(channels=images.shape[1], num_classes=test.num_classes, im_size=tuple(images.shape[2:])), arch, spec)
     train = SimpleNamespace(images=images.detach().to(device), labels=labels.to(device), mean=test.mean, std=test.std)
     test, accs, best = place_data(test, device)[0], [], []
     test_at = sorted({max(1, round(k * epochs / checkpoints)) for k in range(1, checkpoints + 1)}) if checkpoints and epochs else ()
@@ -102,7 +107,7 @@ def evaluate(images:Tensor, # the (decoded) training images, N x C x H x W in [0
                         test_at=test_at, schedule=schedule, single=single)
         accs.append(res['test_acc']); best.append(max([res['test_acc'], *res['test_accs'].values()]))
         if verbose: print(f"repeat {r + 1}/{repeats}: {accs[-1]:.2f}% ({time.time() - start:.0f} s)")
-    return EvalResult(accs, time.time() - start, best)
+    return EvalResult(accs, time.time() - start, best, arch=arch)
 
 # %% ../nbs/14_evaluate.ipynb #4c68b6b9
 PROTOCOLS = {
@@ -216,3 +221,36 @@ def validation_split(train:ImageData, # the training data
     val = torch.cat(val).sort().values
     keep = torch.ones(len(train), dtype=torch.bool); keep[val] = False
     return train.subset(torch.nonzero(keep).flatten()), train.subset(val)
+
+# %% ../nbs/14_evaluate.ipynb #97a9a818
+@delegates(evaluate)
+def evaluate_archs(images:Tensor, # the training images of the set, N x C x H x W in [0, 1]
+                   labels:Tensor, # their labels
+                   test:ImageData, # the real test set
+                   archs:list, # evaluation networks by name (`arch_spec`); 'convnet' is `spec` itself
+                   protocol:str='common', # a key of PROTOCOLS; 'common' chooses each network's lr on `val`
+                   val:ImageData=None, # a validation split of the real training data ('common' needs it)
+                   spec:dict=None, # the condensation network's spec, from which the ConvNet names start (default: net_spec(test))
+                   lr_by_arch:dict=None, # learning rates already chosen, by network name: those networks skip the choice
+                   verbose:bool=False, # a line per network as it finishes
+                   **kwargs,
+                  )->dict: # name -> EvalResult, each with its arch, protocol, lr and seconds (the choice of its lr included)
+    "The set trained on each network of `archs` under one protocol: under 'common' each network's lr is chosen on `val`, and each result states its time."
+    out = {}
+    for a in archs:
+        t0, fixed = time.time(), ({'lr': lr_by_arch[a]} if lr_by_arch and a in lr_by_arch else {})
+        r = evaluate_protocol(images, labels, test, protocol, val=val, spec=spec, arch=a, **{**kwargs, **fixed})
+        r.seconds = time.time() - t0
+        out[a] = r
+        if verbose: print(f"{a}: {r!r} at lr {r.lr:g} ({r.seconds:.0f} s)", flush=True)
+    return out
+
+def archs_report(syn:dict, # evaluate_archs of the set
+                 random:dict=None, # evaluate_archs of random real images of equal storage, under the same protocol
+                 ref:EvalResult=None, # the result the changes are measured from (default: the first network's)
+                )->str: # one line per network: accuracy, change from `ref`, lr, seconds, and the random images' accuracy
+    "The lines `mas_evaluate --arch` prints: each network's accuracy, its change from the condensation network's, its lr and time, and the random baseline."
+    ref = ref if ref is not None else next(iter(syn.values()))
+    acc = lambda r: f"{r.mean:5.1f} ± {r.std:3.1f} ({len(r.accs)} run{'s' * (len(r.accs) != 1)})"
+    return '\n'.join(f"  {a:12s} {acc(r)}  {r.mean - ref.mean:+6.1f}   lr {r.lr:<6g} {r.seconds:5.0f} s"
+                     + (f"   random real images {acc(random[a])}" if random and a in random else '') for a, r in syn.items())

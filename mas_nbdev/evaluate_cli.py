@@ -13,7 +13,7 @@ import mas_nbdev
 from .datasets import as_train_test
 from .evaluate import evaluate, PROTOCOLS
 from .synthetic import SyntheticSet
-from .sets import load_set, evaluate_set, set_report
+from .sets import load_set, evaluate_set, set_report, joined_arch
 from .files import atomic_write
 from .cli import dashed_options   # --no-scores and --no_scores both
 
@@ -63,7 +63,7 @@ def evaluation_results(r:dict, # what evaluate_set returned
     s = r['synset'].settings
     return dict(library=f"mas_nbdev {mas_nbdev.__version__}", **run, format=s.get('format'), method=s.get('method'), protocol=r['protocol'],
                 epochs=r['epochs'], synthetic=_result(r['synthetic']), random=_result(r['random']), full=_result(r['full']),
-                lrs=r['lrs'], ars=r['ars'], seconds=dict(evaluations=seconds, total=sum(seconds)),
+                lrs=r['lrs'], ars=r['ars'], **({'archs': {a: _result(x) for a, x in r['archs'].items()}, 'archs_random': {a: _result(x) for a, x in r['archs_random'].items()}} if r.get('archs') else {}), seconds=dict(evaluations=seconds, total=sum(seconds)),
                 set=dict(classes=r['synset'].num_classes, ipc=r['synset'].ipc, factor=r['synset'].factor, space=r['synset'].space, settings=s))
 
 # %% ../nbs/15c_evaluate_cli.ipynb #ec20
@@ -109,6 +109,7 @@ def evaluate_cli(path:str, # a distilled set: a file, or a folder (MTT's run fol
                  threads:int=None, # torch threads (default: torch's; 1 on a CPU another busy process shares)
                  root:str='data', # data folder of the torchvision datasets
                  download:store_true=False, # download a missing torchvision dataset (needs the network)
+                 arch:str=None, # networks to train the set on as well: resnet18, vgg11, convnet_bn, ... (repeat --arch, or a comma-separated list)
                 )->dict: # what evaluate_set returned (None with --no-eval)
     """Evaluate a distilled set of this library or of another codebase under one protocol, beside random real images of equal storage.
 
@@ -124,7 +125,8 @@ def evaluate_cli(path:str, # a distilled set: a file, or a folder (MTT's run fol
         card = syn.export(export); print(f"exported {str(path)!r} to {str(card.parent)!r} (data card {card.name}); nothing was evaluated"); return None
     out_file = Path(results).expanduser() if results else results_path(path)
     if out_file.exists(): raise ValueError(f"{str(out_file)!r} exists already: name another --results file, or leave --results out for a new one beside the set.")
-    kw = dict(protocol=protocol, method=method, epochs=epochs, repeats=repeats, full_epochs=full_epochs, seed=seed, device=device)
+    archs = [a for v in ([arch] if isinstance(arch, str) else arch or []) for a in v.split(',') if a]
+    kw = dict(protocol=protocol, method=method, epochs=epochs, repeats=repeats, full_epochs=full_epochs, seed=seed, device=device, archs=archs)
     plan = evaluate_set(syn, (train, test), scores=with_scores, plan_only=True, **kw)['phases']
     est = estimate_seconds(plan, lambda n: epoch_seconds(n, train, test, device))
     print(f"mas_evaluate: {str(path)!r} on {name}, protocol {protocol}: {len(plan)} evaluations" + (f", each choosing its lr on a validation split first" if PROTOCOLS.get(protocol, {}).get('lr') == 'validation' else ''))
@@ -149,7 +151,7 @@ def mas_evaluate():
     p = anno_parser(evaluate_cli, 'mas_evaluate')
     p.epilog, p.formatter_class = _EPILOG, argparse.RawDescriptionHelpFormatter
     dashed_options(p)
-    args = p.parse_args()
+    args = p.parse_args(joined_arch(sys.argv[1:]))   # --arch repeated: one comma-separated list
     try: evaluate_cli(**{k: v for k, v in vars(args).items() if k not in ('pdb', 'xtra')})   # fastcore's own options dropped
     except KeyboardInterrupt: print("mas_evaluate: interrupted.", file=sys.stderr); raise SystemExit(130)
     except Exception as e:   # every error in one line; an unexpected kind is named

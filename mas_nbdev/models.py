@@ -121,21 +121,25 @@ class ResNetAP(nn.Module):
     def forward(self, x:Tensor)->Tensor: return self.classifier(self.embed(x))
 
 # %% ../nbs/01_convnet.ipynb #7f108795
-ARCHS = {'convnet': ConvNet, 'resnetap': ResNetAP}
+ARCHS = {'convnet': ConvNet, 'resnetap': ResNetAP}   # mas_nbdev.archs adds the evaluation networks (MLP, LeNet, AlexNet, VGG-11, ResNet-18) when imported
+
+def _known(arch:str)->str:
+    if arch not in ARCHS: raise ValueError(f"unknown architecture {arch!r}; choose one of {list(ARCHS)} (import mas_nbdev.archs for the evaluation networks).")
+    return arch
 
 def net_spec(data, # an ImageData (or anything with channels, num_classes, im_size)
-             arch:str='convnet', # 'convnet' or 'resnetap'
+             arch:str='convnet', # a key of ARCHS: 'convnet', 'resnetap', or an evaluation network of mas_nbdev.archs
              **kwargs,
             )->dict:
     "The complete description of the network `make_net` builds for `data`: `arch`, its arguments `kwargs` (`width`, `depth`, `norm`, ...) and the data's shape."
-    if arch not in ARCHS: raise ValueError(f"unknown architecture {arch!r}; choose one of {list(ARCHS)}.")
+    _known(arch)
     return dict(arch=arch, channels=data.channels, num_classes=data.num_classes, im_size=tuple(data.im_size), **kwargs)
 
 def make_net(spec:dict, # a network spec from net_spec
              device:str|torch.device=None, # where to put the parameters
             )->nn.Module:
     "A freshly initialised network from its spec (uses torch's global RNG for the initial weights)."
-    kw = dict(spec); cls = ARCHS[kw.pop('arch')]
+    kw = dict(spec); cls = ARCHS[_known(kw.pop('arch'))]
     return cls(**kw).to(device)
 
 # %% ../nbs/01_convnet.ipynb #c0c31de5

@@ -14,17 +14,19 @@ from fastcore.basics import patch
 import mas_nbdev
 from .data import ImageData, to_float
 from .synthetic import SyntheticSet, SPACES, to_pixel_units
-from .evaluate import EvalResult, evaluate_protocol, random_subset, COMMON_LR_GRID
+from .evaluate import EvalResult, evaluate_protocol, random_subset, COMMON_LR_GRID, evaluate_archs, archs_report
 from .presets import PRESETS, eval_settings
 from .methods import METHODS, ALIASES, method_of
 from .evaluate import PROTOCOLS
 from .datasets import as_train_test
 from .models import spec_from_settings
+from .archs import arch_spec
 from .evaluate import validation_split
 from .files import atomic_write
 
 # %% auto #0
-__all__ = ['FORMATS', 'main', 'lrs', 'ars', 'infer_space', 'detect_format', 'load_set', 'evaluate_set', 'set_report']
+__all__ = ['FORMATS', 'main', 'lrs', 'ars', 'infer_space', 'detect_format', 'load_set', 'evaluate_set', 'set_report',
+           'joined_arch']
 
 # %% ../nbs/15_sets.ipynb #b6369d71
 def _to_unit(a:float)->float: return (math.exp(a) - math.exp(-1)) / (math.e - math.exp(-1))   # [-1, 1] -> [0, 1]
@@ -245,14 +247,16 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
                  device:str=None, # where to train (default: CUDA when available)
                  root:str='data', # data folder of the torchvision datasets
                  verbose:bool=True, # print the report
+                 archs:list=None, # evaluation networks to train the set on as well (resnet18, vgg11, convnet_bn, ...), each beside random real images
                  on_phase:callable=None, # called before each evaluation with (its number from 1, their count, its name, images, epochs)
                  plan_only:bool=False, # train nothing: return the set and the evaluations a run would make ('phases')
-                )->dict: # synset, protocol, synthetic, random (EvalResults), full, lrs, ars (with plan_only: synset, phases)
+                )->dict: # synset, protocol, synthetic, random (EvalResults), full, lrs, ars (with plan_only: synset, phases); with archs, archs and archs_random (name -> EvalResult)
     "Evaluate a distilled set of any format under one protocol, beside random real images of equal storage, with LRS/ARS when its method is known."
     name, train, test = as_train_test(dataset, root)
     if test is None: raise ValueError("evaluate_set needs a test set: pass a dataset name or a (train, test) pair.")
     syn = path if isinstance(path, SyntheticSet) else load_set(path, train, index, factor, space, zca, method)
     _check_fits(syn.num_classes, syn.images.shape[1:], train, name)
+    for a in archs or []: arch_spec(train, a)   # an unknown network is refused before any training
     s = syn.settings; method = method or s.get('method')
     p, kw = _protocol(name, protocol, method, s.get('syn_lr'))
     kw.update({k: v for k, v in dict(epochs=epochs, repeats=repeats).items() if v is not None})
@@ -266,6 +270,7 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
     phases = [('the distilled set', len(x), kw['epochs']), ('random real images', len(xr), kw['epochs'])]
     if scores and method: phases += [('the full training set', len(xf), full_epochs or kw['epochs']), ('the distilled set, no augmentation', len(x), kw['epochs']),
                                      ('random real images, no augmentation', len(xr), kw['epochs'])]
+    for a in archs or []: phases += [(f'the distilled set on {a}', len(x), kw['epochs']), (f'random real images on {a}', len(xr), kw['epochs'])]
     if plan_only: return dict(synset=syn, phases=[dict(name=n, images=k, epochs=e, trainings=trainings) for n, k, e in phases])
     done = iter(range(1, len(phases) + 1))
     def ev(a, b, **o):
@@ -280,6 +285,13 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
         syn_plain, rand_plain = ev(x, y, **plain), ev(xr, rand.labels, **plain)
         out['lrs'] = lrs(out['full'].mean, out['synthetic'].mean, out['synthetic'].mean, out['random'].mean)
         out['ars'] = ars(out['synthetic'].mean, out['random'].mean, syn_plain.mean, rand_plain.mean)
+    if archs:   # the same protocol on every network, its lr chosen per network under 'common'; random real images beside
+        def on(net, a, b):
+            i = next(done)
+            if on_phase: on_phase(i, len(phases), *phases[i - 1])
+            return evaluate_archs(a, b, test, [net], p, val=val, spec=spec_from_settings(train, PRESETS.get(name, PRESETS['custom'])), device=device, seed=seed, **kw)[net]
+        out['archs'], out['archs_random'] = {}, {}
+        for net in archs: out['archs'][net], out['archs_random'][net] = on(net, x, y), on(net, xr, rand.labels)
     if verbose: print(set_report(out))
     return out
 
@@ -296,6 +308,8 @@ def set_report(r:dict, # what evaluate_set returned
              f"test accuracy, random real images ({syn.ipc}/class, equal storage): {r['random']}"]
     if r['lrs'] is not None: lines.append(f"LRS {r['lrs']:.3f}, ARS {r['ars']:.3f} (DD-Ranking; full training set {r['full'].mean:.1f}%)")
     elif s.get('method') is None: lines.append("LRS/ARS: the set's method is unknown; pass --method to compute them.")
+    if r.get('archs'): lines += [f"other networks, same protocol ({'lr chosen per network on the validation split; ' if ev.protocol == 'common' else ''}"
+                                 f"change from the distilled set's accuracy above; seconds include the lr choice):", archs_report(r['archs'], r.get('archs_random'), ev)]
     return '\n'.join(lines)
 
 # %% ../nbs/15_sets.ipynb #7732f36f
@@ -358,12 +372,25 @@ def main(path:str, # a distilled set: a file, or a folder (MTT's run folder, an 
          seed:int=0, # seed of the random subset and of the networks
          device:str=None, # cpu, cuda, ... (default: CUDA when available)
          root:str='data', # data folder of the torchvision datasets
+         arch:str=None, # networks to train the set on as well: resnet18, vgg11, convnet_bn, ... (repeat --arch, or a comma-separated list)
         ):
     "Evaluate a distilled set of this library or of another codebase under one protocol, beside random real images of equal storage."
-    try: evaluate_set(path, dataset, protocol, method, index, factor, space, zca, epochs, repeats, scores, seed=seed, device=device, root=root)
+    archs = [a for v in ([arch] if isinstance(arch, str) else arch or []) for a in v.split(',') if a]
+    try: evaluate_set(path, dataset, protocol, method, index, factor, space, zca, epochs, repeats, scores, seed=seed, device=device, root=root, archs=archs)
     except KeyboardInterrupt: print("mas_evaluate: interrupted.", file=sys.stderr); raise SystemExit(130)
     except Exception as e:   # every error in one line; an unexpected kind is named
         known = isinstance(e, (ValueError, TypeError, OSError, RuntimeError))
         raise SystemExit(f"mas_evaluate: {'' if known else type(e).__name__ + ': '}{(str(e).strip().splitlines() or [type(e).__name__])[0]}")
 
+def joined_arch(argv:list, # the command line's arguments, without the program's name
+               )->list:
+    "`argv` with its --arch values joined into one comma-separated --arch (argparse keeps only the last of a repeated option)."
+    vals, rest, it = [], [], iter(argv)
+    for a in it:
+        if a == '--arch': vals.append(next(it, ''))
+        elif a.startswith('--arch='): vals.append(a[len('--arch='):])
+        else: rest.append(a)
+    return rest + (['--arch', ','.join(vals)] if vals else [])
+
+if __name__ == '__main__': sys.argv[1:] = joined_arch(sys.argv[1:])
 main = call_parse(main)   # as the last statement of its cell: `python -m mas_nbdev.sets` runs main here

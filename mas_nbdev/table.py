@@ -18,7 +18,8 @@ from .sets import lrs, ars
 from .experiments import load_results, write_results, run_jobs, run_settings, grid_scores, chosen_lr, committed_results
 
 # %% auto #0
-__all__ = ['TABLE_ROWS', 'TABLE_GRIDS', 'TABLE_FRACTIONS', 'table_lr_img', 'reference_key', 'table_scores', 'table_experiment']
+__all__ = ['TABLE_ROWS', 'TABLE_GRIDS', 'TABLE_FRACTIONS', 'table_lr_img', 'reference_key', 'table_scores', 'table_experiment',
+           'cross_arch', 'cross_arch_table']
 
 # %% ../nbs/15b_table.ipynb #c4c5aa42
 TABLE_ROWS = {   # row of the table -> (method, how many times fewer outer iterations than IDC's; None: the method's own budget; 0: none, the initial images)
@@ -77,7 +78,8 @@ def _table_job(job:dict)->dict:
     fixed = {} if job.get('common_lr') is None else {'lr': job['common_lr']}
     common = _common_eval(x, y, test, val, s, spec, job, **fixed)
     plain = _common_eval(x, y, test, val, s, spec, job, **_PLAIN, lr=common['lr'])
-    return dict(dataset=job['name'], ipc=job['ipc'], row=job['row'], method=job['method'], seed=job['seed'], checkpoints=job['checkpoints'],
+    other = _arch_evals(x, y, test, val, s, spec, job)   # the evaluation networks of archs=, when asked for
+    return dict(dataset=job['name'], ipc=job['ipc'], row=job['row'], method=job['method'], seed=job['seed'], checkpoints=job['checkpoints'], **other,
                 lr_img=s['lr_img'], syn_lr=s.get('syn_lr'), eval_epochs=job['eval_epochs'], eval_repeats=job['eval_repeats'],
                 seconds=float(sum(h['seconds'] for h in hist)), flops=float(sum(float(h['flops']) for h in hist)),
                 pool_seconds=s['pool_seconds'], pool_flops=s['pool_flops'], pool_file=job['overrides'].get('pool'), history=hist,
@@ -97,7 +99,8 @@ def _reference_job(job:dict)->dict:
     else:
         sub = random_subset(train, job['ipc'], job['seed'])
         common = _common_eval(sub.images, sub.labels, test, val, s, spec, job, **fixed)
-        rec = dict(common=common, common_plain=_common_eval(sub.images, sub.labels, test, val, s, spec, job, **_PLAIN, lr=common['lr']))
+        rec = dict(common=common, common_plain=_common_eval(sub.images, sub.labels, test, val, s, spec, job, **_PLAIN, lr=common['lr']),
+                   **_arch_evals(sub.images, sub.labels, test, val, s, spec, job))
     return dict(rec, dataset=job['name'], ipc=job['ipc'], seed=job['seed'], wall_seconds=time.perf_counter() - t0)
 
 def reference_key(dataset:str, # the dataset
@@ -151,6 +154,7 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
                      device:str='cpu', # where to train
                      verbose:bool=True, # print a line per finished run
                      progress:bool=False, # a progress bar over each run's outer iterations
+                     archs:tuple=(), # evaluation networks (arch_spec names) every set and the random images also train under 'common', each with its lr chosen on validation
                      **overrides
                     )->dict: # the results, as saved, each run with its LRS and ARS
     "The paper's table on `dataset`: every row x ipc x seed condensed, evaluated under its own protocol and under 'common', scored by LRS/ARS; resumable."
@@ -164,11 +168,12 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
     pools = Path(pools) if pools is not None else None
     root, download = overrides.get('root', 'data'), overrides.get('download', False)
     s0 = condense_settings(dataset, 1, 'mas', **settings_for('mas', overrides))   # the pool's settings (its file's name)
-    base = dict(name=dataset, net=net, eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), device=device, root=root, download=download)
+    base = dict(name=dataset, net=net, eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), device=device, root=root, download=download, archs=list(archs))
+    on_archs = {'archs': list(archs)} if archs else {}   # in a run's settings only when asked for: the results of a table without them stay valid
     ref_want = dict(protocol='common', eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), **net,
                     **({'common_lr': 'first seed'} if common_once else {}))
     refs = [(reference_key(dataset, None, 0), dict(ref_want, eval_epochs=full_epochs), dict(base, ipc=None, seed=0, eval_epochs=full_epochs))]
-    refs += [(reference_key(dataset, i, sd), dict(ref_want, ipc=i, seed=sd), dict(base, ipc=i, seed=sd)) for i in ipcs for sd in seeds_of(i)]
+    refs += [(reference_key(dataset, i, sd), dict(ref_want, ipc=i, seed=sd, **on_archs), dict(base, ipc=i, seed=sd)) for i in ipcs for sd in seeds_of(i)]
     res, jobs, chosen = load_results(results), [], {}
     for i in ipcs:
         for row in rows:
@@ -192,7 +197,7 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
                         if pools is not None and METHODS[method].source.startswith('pool') else None)   # one pool per seed: MAS's rows and ipcs share it
                 if pool is not None: pools.mkdir(parents=True, exist_ok=True)
                 want = dict(run_settings(dataset, i, method, ck, seed, eval_epochs, eval_repeats, kw), row=row, common_lr_grid=list(lr_grid),
-                            **({'common_lr': 'first seed'} if common_once else {}), **({'pool_file': pool} if pool else {}))
+                            **({'common_lr': 'first seed'} if common_once else {}), **({'pool_file': pool} if pool else {}), **on_archs)
                 jobs.append((key, want, dict(base, ipc=i, row=row, method=method, seed=seed, checkpoints=ck, experts=ex, checkpoint=cp, progress=progress,
                                              overrides={**kw, **({'pool': pool} if pool else {})})))
     run_jobs(results, 'reference', _after_first_seed(res, refs, common_once, 'reference')[0], workers, verbose, 'mas_nbdev.table:_reference_job')
@@ -219,6 +224,44 @@ def _after_first_seed(res:dict, jobs:list, once:bool, section:str)->tuple:
         if job['ipc'] is not None: firsts.setdefault(group(key), key)
     first = [(k, w, j) for k, w, j in jobs if j['ipc'] is None or firsts[group(k)] == k]
     done = res.get(section, {})
-    rest = [(k, w, dict(j, common_lr=done[firsts[group(k)]]['common']['lr'])) for k, w, j in jobs
+    rest = [(k, w, dict(j, common_lr=done[firsts[group(k)]]['common']['lr'], arch_lrs={a: e['lr'] for a, e in done[firsts[group(k)]].get('archs', {}).items()})) for k, w, j in jobs
             if j['ipc'] is not None and firsts[group(k)] != k and firsts[group(k)] in done]
     return first, rest
+
+# %% ../nbs/15b_table.ipynb #47969571
+import numpy as np
+from .evaluate import evaluate_archs
+
+def _arch_evals(x, y, test, val, s, spec, job)->dict:
+    "The set (or random images) on each of the job's evaluation networks under 'common': each network's lr chosen on `val`, or the first seed's (`arch_lrs`)."
+    if not job.get('archs'): return {}
+    kw = {**eval_settings(s, 'common'), 'epochs': job['eval_epochs'], 'repeats': job['eval_repeats'], 'checkpoints': 0}
+    res = evaluate_archs(x, y, test, job['archs'], 'common', val=val, spec=spec, lr_by_arch=job.get('arch_lrs'), lr_grid=tuple(job['lr_grid']),
+                         device=job['device'], seed=job['seed'], **kw)
+    return {'archs': {a: dict(acc=r.mean, acc_std=r.std, accs=r.accs, lr=r.lr, seconds=r.seconds, epochs=kw['epochs']) for a, r in res.items()}}
+
+def cross_arch(res:dict, # results of table_experiment run with archs=
+               dataset:str='digits', ipc:int=1,
+              )->dict: # row -> {network: [accuracy (%) of each seed]}: 'condensation' (the condensation network, 'common') first, then each of archs; 'random' last
+    "The cross-architecture accuracies of a table's results, seed by seed, for every row that was trained on other networks, and for the random real images."
+    out, runs = {}, [r for r in res['runs'].values() if r['dataset'] == dataset and r['ipc'] == ipc and r.get('archs')]
+    rand = [r for r in res.get('reference', {}).values() if r['dataset'] == dataset and r['ipc'] == ipc and r.get('archs')]
+    for row, rs in [*((row, [r for r in runs if r['row'] == row]) for row in TABLE_ROWS), ('random', rand)]:
+        for r in sorted(rs, key=lambda r: r['seed']):
+            d = out.setdefault(row, {'condensation': []}); d['condensation'].append(r['common']['acc'])
+            for a, e in r['archs'].items(): d.setdefault(a, []).append(e['acc'])
+    if not out: raise KeyError(f"no cross-architecture results for {dataset} ipc {ipc}: run table_experiment with archs=.")
+    return out
+
+def cross_arch_table(res:dict, dataset:str='digits', ipc:int=1,
+                     names:dict=None, # column titles by network name (default: the names)
+                    )->str: # a markdown table
+    "Mean ± std over seeds of every row on every network, with the change from the condensation network in brackets, and each network's seconds."
+    ca, names = cross_arch(res, dataset, ipc), names or {}
+    nets = list(next(iter(ca.values())))
+    pm = lambda v: f"{np.mean(v):.1f} ± {np.std(v):.1f}"
+    lines = ['| row | seeds | ' + ' | '.join(names.get(n, n) for n in nets) + ' |', '|---' * (len(nets) + 2) + '|']
+    for row, d in ca.items():
+        base = np.mean(d['condensation'])
+        lines.append(f"| {row} | {len(d['condensation'])} | " + ' | '.join(pm(d[n]) + ('' if n == 'condensation' else f" ({np.mean(d[n]) - base:+.1f})") for n in nets) + ' |')
+    return '\n'.join(lines)
