@@ -22,7 +22,7 @@ from .models import spec_from_settings
 from .datasets import as_train_test
 from .evaluate import evaluate_protocol, random_subset
 from .evaluate import validation_split
-from .tm import ZCA, whiten
+from .zca import ZCA, whiten
 
 # %% auto #0
 __all__ = ['main', 'condense_and_compare', 'save_synset', 'run_main']
@@ -102,6 +102,7 @@ def save_synset(syn:SyntheticSet, # the finished synthetic set
 import sys
 from fastcore.script import call_parse, store_true, bool_arg, anno_parser
 import mas_nbdev.sets   # SyntheticSet.export, patched onto the class there
+from .folders import check_export_folder
 
 def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar100, svhn, mnist or fashion_mnist
          ipc:int=1, # stored images per class
@@ -133,6 +134,7 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
     given = dict(iterations=iterations, inner_loop=inner_loop, outer_loop=outer_loop, lr_img=lr_img, factor=factor, init=init, metric=metric, precision=precision,
                  eval_epochs=eval_epochs, eval_repeats=eval_repeats, checkpoint=checkpoint, pool=pool, experts=experts)
     try:
+        if export: check_export_folder(Path(out).expanduser()/'export')   # a file, a link or foreign files there: refused before condensing
         res = condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, protocol, root=root, download=download,
                                    deterministic=deterministic, **{k: v for k, v in given.items() if v is not None})
         if export and res is not None:   # process 0 alone has a result

@@ -6,15 +6,19 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np
-import matplotlib.axes
+import importlib
+class _Matplotlib:
+    "matplotlib's submodules, imported when first read (by the annotations' readers): a broken MPLBACKEND cannot stop this module's import."
+    def __getattr__(self, name:str): return importlib.import_module(f'matplotlib.{name}')
+matplotlib = _Matplotlib()   # `ax:matplotlib.axes.Axes` still names the class; the functions that draw import pyplot themselves
 from .files import atomic_write
 from .experiments import grid_scores, chosen_lr
 from .table import TABLE_ROWS, reference_key
 
 # %% auto #0
-__all__ = ['PAPER_SPEEDUP', 'STYLE', 'PAPER_ROWS', 'grid_table', 'curve', 'cost_to_reach', 'speedup_table', 'accuracy_table',
-           'paper_table', 'plot_curves', 'figure3', 'figure4', 'summary_table', 'results_table', 'table_ranking',
-           'work_dir']
+__all__ = ['matplotlib', 'PAPER_SPEEDUP', 'STYLE', 'PAPER_ROWS', 'grid_table', 'curve', 'cost_to_reach', 'speedup_table',
+           'accuracy_table', 'paper_table', 'plot_curves', 'figure3', 'figure4', 'summary_table', 'results_table',
+           'table_ranking', 'work_dir']
 
 # %% ../nbs/16_figures.ipynb #e68defcd
 def _pm(mean, std, n): return f"{mean:.1f}" if n < 2 else f"{mean:.1f} ± {std:.1f}"   # no ± for one seed
