@@ -11,6 +11,6 @@ step failed. On a GPU machine without the network, carry the wheels of fastcore,
 import sys
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # this checkout's library, installed or not
-from mas_nbdev.smoke import main
+from mas_nbdev.smoke import smoke_cli
 
-if __name__ == '__main__': main()
+if __name__ == "__main__": smoke_cli()

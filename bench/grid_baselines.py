@@ -12,7 +12,7 @@ from mas_nbdev.figures import grid_table
 
 GRIDS = {'dc': (0.03, 0.1, 0.3), 'dsa': (0.03, 0.1, 0.3), 'dm': (0.3, 1.0, 3.0),   # around each method's published lr_img
          'cafe': (0.03, 0.1, 0.3, 1.0), 'tm': (1.0, 10.0, 100.0, 1000.0)}
-EDGES = {(1, 'dc'): (1.0,), (1, 'dsa'): (), (1, 'dm'): (10.0,), (2, 'dc'): (0.01,), (2, 'dsa'): (0.01,), (2, 'dm'): (0.1, 0.03),
+EDGES = {(1, 'dc'): (1.0, 3.0, 10.0), (1, 'dsa'): (), (1, 'dm'): (10.0,), (2, 'dc'): (0.01, 1.0, 3.0), (2, 'dsa'): (0.01,), (2, 'dm'): (0.1, 0.03),
          (1, 'cafe'): (0.01,), (2, 'cafe'): ()}
 # steps further where the first grid's best value lay on its edge, until it lay inside
 EXTRA = {'tm': dict(experts='bench/.grid_experts')}   # TM: one expert buffer (of the training data less the validation split) for every grid run

@@ -12,9 +12,11 @@ import argparse, time
 from mas_nbdev.experiments import lr_grid
 from mas_nbdev.figures import grid_table
 
-GRIDS = {'idc': (3e-4, 1e-3, 3e-3), 'mas': (3e-4, 1e-3, 3e-3), 'dc': (0.03, 0.1, 0.3, 1.0), 'dsa': (0.03, 0.1, 0.3),
+GRIDS = {'idc': (1e-3, 3e-3, 1e-2), 'mas': (1e-3, 3e-3, 1e-2), 'dc': (0.03, 0.1, 0.3, 1.0), 'dsa': (0.03, 0.1, 0.3),
          'cafe': (0.03, 0.1, 0.3), 'tm': (10.0, 100.0, 1000.0), 'dm': (0.3, 1.0, 3.0, 10.0)}   # around each method's published value
-EDGES = {}   # (ipc, method) -> more values, where a first grid's best lay on its edge, until it lay inside
+EDGES = {(1, 'idc'): (3e-4,), (1, 'mas'): (3e-4,),   # (ipc, method) -> more values, where the first grid's best lay on its edge:
+         (1, 'dc'): (3.0,), (1, 'dsa'): (1.0, 3.0), (1, 'cafe'): (0.01,), (10, 'idc'): (0.03,),
+         (10, 'mas'): (0.03,), (10, 'dc'): (3.0,), (10, 'dsa'): (1.0,), (10, 'cafe'): (1.0,)}   # IDC and MAS were first tried at 3e-4 to 3e-3
 EXTRA = {'tm': dict(experts='bench/.grid_experts_fashion')}   # TM: one expert buffer (of the subset less the validation split) for its grid runs
 
 if __name__ == '__main__':
@@ -31,7 +33,7 @@ if __name__ == '__main__':
             res = lr_grid(a.out, 'fashion_mnist', (ipc,), (method,), lrs, seeds=(0,), eval_epochs=300, workers=a.workers, device='cpu',
                           preset='cpu', **EXTRA.get(method, {}))
     for (ipc, method), lrs in EDGES.items():
-        if method in a.methods: res = lr_grid(a.out, 'fashion_mnist', (ipc,), (method,), lrs, seeds=(0,), eval_epochs=300, workers=a.workers,
+        if method in a.methods and ipc in a.ipcs: res = lr_grid(a.out, 'fashion_mnist', (ipc,), (method,), lrs, seeds=(0,), eval_epochs=300, workers=a.workers,
                                               device='cpu', preset='cpu', **EXTRA.get(method, {}))
     print(grid_table(res, 'fashion_mnist', tuple(a.ipcs), tuple(m for m in GRIDS if m in a.methods)))
     print(f"{time.time() - t0:.0f} s in all")

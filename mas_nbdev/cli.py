@@ -4,7 +4,8 @@
 
 # %% ../nbs/13_cli.ipynb #ecbc87bd
 from __future__ import annotations
-import os, time, warnings
+import os, time, warnings, json
+import mas_nbdev
 from pathlib import Path
 import torch
 from .files import atomic_write, sweep_temps
@@ -25,24 +26,41 @@ from .evaluate import validation_split
 from .zca import ZCA, whiten
 
 # %% auto #0
-__all__ = ['main', 'condense_and_compare', 'save_synset', 'run_main']
+__all__ = ['EPILOG', 'main', 'condense_and_compare', 'run_folder', 'save_synset', 'run_main']
 
 # %% ../nbs/13_cli.ipynb #8734961f
 @delegates(condense)
-def condense_and_compare(dataset:str='digits', # dataset name
+def condense_and_compare(dataset='digits', # a name, an ImageData, a (train, test) pair of them, or (images, labels) tensors (with test_frac)
                          ipc:int=1, # stored images per class
-                         method:str='mas', # a key of METHODS: 'mas', 'idc', 'early', 'perturb', 'dc', 'dsa', 'dm' or 'tm' (alias 'mtt')
-                         out='mas_out', # folder for synset.pt and synset.png
+                         method:str='mas', # a key of METHODS: 'mas', 'idc', 'early', 'perturb', 'dc', 'dsa', 'dm', 'tm' (alias 'mtt') or 'cafe'
+                         out=None, # output folder (default: a new one per run, mas_out/<dataset>_<method>_ipc<ipc>, numbered when it exists)
                          seed:int=0, # seed of the run and of the evaluations
                          device:str|torch.device=None, # default: CUDA when available
-                         progress:bool=True, # progress bar
+                         progress:bool=True, # progress bar and the phases' lines
                          protocol:str='own', # evaluation: 'own' (the method's), a key of PROTOCOLS ('common' chooses its lr on a validation split of the training data)
+                         test_frac:float=None, # data given without a test set: hold out this stratified fraction of each class as one (e.g. 0.2)
+                         overwrite:bool=False, # write into an `out` that already holds a set (default: refuse, before any work)
                          **kwargs
-                        )->dict: # the synthetic set, both evaluations and the files written
-    "Condense, evaluate against random real images of equal storage, save; print what was measured."
+                        )->dict: # synset, synthetic and random (EvalResults), files, results (what results.json holds)
+    """Condense a dataset, evaluate the set beside random real images of the same storage, save everything, and print what was measured.
+
+    The main job of `mas_condense`. `dataset` takes the forms `condense` takes; data without a test set needs `test_frac` (a stated,
+    stratified split of the training data). Writes synset.pt, synset.png and results.json into `out` (a new folder per run unless
+    `out` is given; an `out` that holds a set is refused unless `overwrite=True`), and returns them with both evaluations.
+    Any other keyword is a setting of `condense` (iterations=, lr_img=, checkpoint=, pool=, preset='cpu', per_class=, ...).
+
+    Example: `res = condense_and_compare('digits', ipc=1, method='mas')`; `res['synset'].decode()` gives the training images."""
     t0 = time.perf_counter()
-    out = check_writable(out, 'output folder', folder=True)   # before any work
     name, train, test = as_train_test(dataset, kwargs.pop('root', 'data'), kwargs.pop('download', False))
+    if test is None:
+        if test_frac is None:
+            raise ValueError("the data came without a test set, and the comparison needs one: pass dataset=(train, test) (e.g. "
+                             "(from_tensors(x_train, y_train), from_tensors(x_test, y_test, mean=..., std=...))), or test_frac=0.2 to hold out a "
+                             "stratified fifth of each class as the test set. Nothing was computed.")
+        train, test = validation_split(train, test_frac, seed)
+        if progress: print(f"{name}: no test set given: {len(test)} images ({test_frac:.0%} of each class, seed {seed}) held out as the test set")
+    out = run_folder(out, name, method, ipc, overwrite)   # before any work
+    start = _done_iterations(kwargs.get('checkpoint'))
     rank, world = process_rank(), world_size()
     if rank == 0: print(f"condensing {name}: method {method} ({method_of(method).summary}), ipc {ipc}{split_summary(world, train.num_classes)}")
     during = {} if protocol == 'common' else {'protocol': protocol}   # 'common' needs a validation split: it evaluates the finished set only
@@ -51,6 +69,9 @@ def condense_and_compare(dataset:str='digits', # dataset name
     s, t_condense = syn.settings, time.perf_counter() - t0
     spec = spec_from_settings(train, s)
     x, y = syn.decode()
+    if progress: print(f"evaluating: the set and random real images of equal storage, {s['eval_repeats']} network(s) of {s['eval_epochs']} epochs each, "
+                       f"protocol {protocol if protocol != 'own' else method_of(method).protocol}" + (" (its lr chosen on a validation split first)" if protocol == 'common' else ''), flush=True)
+    t1 = time.perf_counter()
     if protocol == 'common':   # the lr chosen on a validation split carved from the training data, never on the test set
         val = validation_split(train)[1]
         ev = dict(repeats=s['eval_repeats'], epochs=s['eval_epochs'], strategy=eval_settings(s, 'dsa')['strategy'], spec=spec,
@@ -66,14 +87,22 @@ def condense_and_compare(dataset:str='digits', # dataset name
         acc_syn = evaluate(x if white is None else white(x), y, ev_test, **ev)
         acc_rand = evaluate_random(train, ev_test, ipc, transform=white, **ev)
         acc_syn.protocol = acc_rand.protocol = protocol if protocol != 'own' else method_of(method).protocol
+        acc_syn.lr = acc_rand.lr = ev['lr']
+    t_eval = time.perf_counter() - t1
     sweep_temps(out)   # leftovers of a save killed midway (of processes no longer running)
     saved = save_synset(syn, out/'synset.pt')
-    pool = f" (pool {s['pool_seconds']:.0f} s)" if s['pool_seconds'] else ''
-    print(f"{s['iterations']} iterations of {method} in {t_condense:.0f} s{pool}; evaluation: protocol {acc_syn.protocol}, "
-          f"{s['eval_epochs']} epochs, {s['eval_repeats']} runs" + (f", lr {acc_syn.lr} (chosen on validation data)" if protocol == 'common' else ''))
+    ran = s['iterations'] - start
+    setup = f" ({'experts' if method_of(method).name == 'tm' else 'pool'} {s['pool_seconds']:.0f} s)" if s['pool_seconds'] else ''
+    print(f"{ran} iterations of {method} in {t_condense:.0f} s{setup}" + (f" (resumed from iteration {start} of {s['iterations']})" if start else '')
+          + f"; evaluation: protocol {acc_syn.protocol}, {s['eval_epochs']} epochs, {s['eval_repeats']} runs, lr {acc_syn.lr:g}"
+          + (" (chosen on validation data)" if protocol == 'common' else '') + f", {t_eval:.0f} s")
     print(f"test accuracy, synthetic set ({ipc} stored image(s)/class, {ipc * s.get('factor', 1)**2} decoded): {acc_syn}")
-    print(f"test accuracy, random real images ({ipc}/class, equal storage):          {acc_rand}")
-    files, png = [saved], out/'synset.png'
+    print(f"test accuracy, random real images ({ipc}/class, equal storage, the same protocol and lr):          {acc_rand}")
+    results = dict(library=f"mas_nbdev {mas_nbdev.__version__}", dataset=name, method=method_of(method).name, ipc=ipc, seed=seed,
+                   synthetic=_result(acc_syn, s), random=_result(acc_rand, s), iterations_run=ran, resumed_from=start or None,
+                   seconds=dict(condensation=t_condense, setup=s['pool_seconds'], evaluation=t_eval, total=time.perf_counter() - t0),
+                   settings=s)
+    files, png = [saved, atomic_write(out/'results.json', lambda f: f.write(json.dumps(results, indent=1, default=str).encode()))], out/'synset.png'
     try:   # the picture comes last: a plotting failure (a bad MPLBACKEND, say) cannot cost the results
         fig = syn.show(decoded=False)
         import matplotlib.pyplot as plt
@@ -82,7 +111,30 @@ def condense_and_compare(dataset:str='digits', # dataset name
         files.append(png)
     except Exception as e: warnings.warn(f"could not draw or write {str(png)!r} ({type(e).__name__}: {e}); the picture is skipped.")
     print(f"wrote {' and '.join(map(str, files))} ({time.perf_counter() - t0:.0f} s in all)")
-    return dict(synset=syn, synthetic=acc_syn, random=acc_rand, files=files)
+    return dict(synset=syn, synthetic=acc_syn, random=acc_rand, files=files, results=results)
+
+def run_folder(out, # the folder asked for, or None for a new one per run
+               name:str, method:str, ipc:int, # what the run makes (the default folder's name)
+               overwrite:bool=False, # allow `out` to hold a set already
+              )->Path: # the folder, created and checked writable
+    "The output folder of a run: a new `mas_out/<dataset>_<method>_ipc<ipc>` (then `_2`, `_3`, ...) by default, so that runs never overwrite each other."
+    if out is None:
+        base = Path('mas_out')/f"{name}_{method_of(method).name}_ipc{ipc}"
+        out, n = base, 1
+        while out.exists() and any(out.iterdir()): n += 1; out = base.with_name(f"{base.name}_{n}")
+    elif (Path(out).expanduser()/'synset.pt').exists() and not overwrite:
+        raise ValueError(f"{str(Path(out)/'synset.pt')!r} holds a synthetic set already; pass overwrite=True (--overwrite) to replace it, or another "
+                         "output folder (leave out= unset for a new folder per run). Nothing was computed.")
+    return check_writable(out, 'output folder', folder=True)
+
+def _done_iterations(checkpoint)->int:
+    "The iterations a checkpoint holds (0 without one): a resumed run's summary counts only what this process ran."
+    try: return read_checkpoint(Path(checkpoint).expanduser())['iteration'] if checkpoint and Path(checkpoint).expanduser().exists() else 0
+    except Exception: return 0   # a damaged checkpoint: condense says so, with its own message
+
+def _result(r, s:dict)->dict:
+    "An evaluation as results.json records it: its protocol, lr, epochs, networks and accuracies."
+    return dict(protocol=r.protocol, lr=r.lr, epochs=s['eval_epochs'], networks=len(r.accs), accs=r.accs, mean=r.mean, std=r.std, seconds=r.seconds)
 
 # %% ../nbs/13_cli.ipynb #8e773fa5
 def save_synset(syn:SyntheticSet, # the finished synthetic set
@@ -99,7 +151,7 @@ def save_synset(syn:SyntheticSet, # the finished synthetic set
         return fallback
 
 # %% ../nbs/13_cli.ipynb #9cdf0bba
-import sys
+import sys, argparse
 from fastcore.script import call_parse, store_true, bool_arg, anno_parser
 import mas_nbdev.sets   # SyntheticSet.export, patched onto the class there
 from .folders import check_export_folder
@@ -117,28 +169,35 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
          precision:str=None, # fp32, or bf16: matching and network update under bfloat16 autocast (default: fp32)
          eval_epochs:int=None, # epochs of each evaluation run (default: the preset's)
          eval_repeats:int=None, # evaluation runs (default: the preset's)
-         protocol:str='own', # evaluation protocol: own (the method's), idc, dsa, dm, mtt, cafe, or common (lr chosen on a validation split)
+         protocol:str='own', # evaluation: own (the method's), idc, dc, dsa, dm, mtt, cafe, or common (its lr chosen on a validation split)
          seed:int=0, # seed of everything random
+         preset:str='published', # published, or cpu (a CPU-scale preset: fashion_mnist has one)
+         per_class:int=None, # condense a class-balanced subset of this many training images per class (default: the preset's; all)
          device:str=None, # cpu, cuda, cuda:1, ... (default: CUDA when available)
-         out:str='mas_out', # output folder
+         out:str=None, # output folder (default: a new one per run, mas_out/<dataset>_<method>_ipc<ipc>, numbered when it exists)
+         overwrite:store_true=False, # write into an --out that already holds a set
          checkpoint:str=None, # checkpoint file: saved every 10 iterations, resumed from when it exists
          pool:str=None, # early-stage pool file: loaded when it exists, else built and saved there
          experts:str=None, # TM: folder of the expert buffer, resumed and checked when it exists (default: beside --checkpoint, else in memory)
+         batch_syn:int=None, # TM: synthetic images per student step (default: all; fewer bound the unrolled graph's memory)
          root:str='data', # data folder for the torchvision datasets
-         download:bool_arg=False, # download a missing torchvision dataset (needs the network)
+         download:store_true=False, # download a missing torchvision dataset (needs the network)
          deterministic:store_true=False, # deterministic GPU kernels, for exact reruns and resumes on CUDA
          no_progress:store_true=False, # no progress bar
-         export:store_true=False, # also write out/export: PNGs in class folders, the tensors and datacard.json (SyntheticSet.export)
+         threads:int=None, # torch threads (default: torch's, one per core; 1 on a CPU another busy process shares)
+         export:store_true=False, # also write an export/ folder in --out: PNGs in class folders, the tensors and datacard.json
         ):
     "Condense a dataset with model augmentation (or any method of the registry), and compare it with random real images of equal storage."
-    given = dict(iterations=iterations, inner_loop=inner_loop, outer_loop=outer_loop, lr_img=lr_img, factor=factor, init=init, metric=metric, precision=precision,
+    if threads is not None: torch.set_num_threads(threads)
+    given = dict(batch_syn=batch_syn, iterations=iterations, inner_loop=inner_loop, outer_loop=outer_loop, lr_img=lr_img, factor=factor, init=init, metric=metric, precision=precision,
+                 preset=None if preset == 'published' else preset, per_class=per_class,
                  eval_epochs=eval_epochs, eval_repeats=eval_repeats, checkpoint=checkpoint, pool=pool, experts=experts)
     try:
-        if export: check_export_folder(Path(out).expanduser()/'export')   # a file, a link or foreign files there: refused before condensing
-        res = condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, protocol, root=root, download=download,
+        if export and out is not None: check_export_folder(Path(out).expanduser()/'export')   # a file, a link or foreign files there: refused before condensing
+        res = condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, protocol, overwrite=overwrite, root=root, download=download,
                                    deterministic=deterministic, **{k: v for k, v in given.items() if v is not None})
         if export and res is not None:   # process 0 alone has a result
-            print(f"wrote {res['synset'].export(Path(out).expanduser()/'export', evaluation=res['synthetic'], random=res['random'])} and its files")
+            print(f"wrote {res['synset'].export(res['files'][0].parent/'export', evaluation=res['synthetic'], random=res['random'])} and its files")
     except KeyboardInterrupt:   # Ctrl-C: one line on what was kept, not a traceback
         print(f"mas_condense: interrupted; {_kept(checkpoint)}", file=sys.stderr); raise SystemExit(130)
     except Exception as e:   # every error in one line; an unexpected kind is named
@@ -153,9 +212,26 @@ def _kept(checkpoint)->str:
     return f"the checkpoint {checkpoint!r} (iteration {done}) is kept: rerun the same command to resume it exactly."
 
 # %% ../nbs/13_cli.ipynb #ffa9cb84
+EPILOG = """examples:
+  mas_condense                                            MAS on the offline digits, 1 image per class (about 1.5 min on 2 CPU cores)
+  mas_condense --method idc --ipc 2                       IDC, 2 images per class
+  mas_condense --dataset fashion_mnist --preset cpu       Fashion-MNIST's CPU preset (its files: apt-get install dataset-fashion-mnist)
+  mas_condense --dataset cifar10 --ipc 10 --download --checkpoint c10.pt    the paper's setting, on a GPU; rerun to resume
+  OMP_NUM_THREADS=1 mas_condense                          on a CPU another busy process shares (otherwise torch's threads wait on it)
+
+methods: mas (the paper: early-stage networks, weight-perturbed each use), idc (fresh random networks), early (ablation: early-stage
+  networks, not perturbed), perturb (ablation: fresh networks, perturbed), dc, dsa, dm, tm (also mtt), cafe: the other methods of the
+  paper's table, each with its published settings and its own evaluation protocol (--protocol picks another)
+time on the digits (2 CPU cores, the digits presets; the evaluation adds about a minute): mas 40 s, idc 3 min, dc and dsa 20 s,
+  dm 1 min, tm 1.5 min (its expert buffer included), cafe 15 s
+files written into --out (a new folder per run by default): synset.pt (the set: SyntheticSet.load), synset.png (its stored images),
+  results.json (the accuracies with their protocol and learning rate, the random-real baseline, the times, the settings, the
+  library's version), and with --export an export/ folder (PNGs per class, the tensors, datacard.json)"""
+
 def _dashed_parser(func)->tuple:
     "fastcore's parser for `func` with dashed option names, both spellings accepted, and each spelling -> fastcore's own name."
     p, original = anno_parser(func, 'mas_condense'), {}
+    p.epilog, p.formatter_class = EPILOG, argparse.RawDescriptionHelpFormatter
     for a in p._actions:
         for o in [o for o in a.option_strings if o.startswith('--')]:
             for alias in ('--' + o[2:].replace('_', '-'), '--' + o[2:].replace('-', '_')):   # fastcore 1.x names options with underscores, 2.x with dashes

@@ -141,7 +141,7 @@ def _evaluate_shared(x, y, test, s, spec, device, seed, part, lr:float=None)->di
 # %% ../nbs/12_condense.ipynb #954bff9c
 def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) pair, or (images, labels) tensors
              ipc:int=1, # stored images per class
-             method:str='mas', # a key of METHODS ('mas', 'idc', the ablations 'early' and 'perturb', the baselines 'dc', 'dsa', 'dm', 'tm'), or an alias ('mtt')
+             method:str='mas', # a key of METHODS ('mas', 'idc', the ablations 'early' and 'perturb', the baselines 'dc', 'dsa', 'dm', 'tm', 'cafe'), or an alias ('mtt')
              iterations:int=None, # outer iterations (default: the preset's for method)
              inner_loop:int=None, # inner steps per outer iteration (default: the preset's)
              seed:int=0, # seed of everything random in the run
@@ -156,7 +156,21 @@ def condense(dataset='digits', # a dataset name, an ImageData, a (train, test) p
              deterministic:bool=False, # deterministic GPU kernels, for exact reruns and resumes on CUDA (CPU runs are exact anyway)
              **overrides
             )->SyntheticSet: # the learned set, its settings and history
-    "Condense `dataset` into `ipc` images per class by gradient matching; the network source depends on `method`. `overrides`: any setting of `condense_settings`, plus `pool` (a `ModelPool` or a file), `root`, `download`, `im_size`."
+    """Condense `dataset` into `ipc` learned images per class with `method`, and return them as a `SyntheticSet`.
+
+    `dataset` is a name ('digits', the offline default; 'cifar10', 'cifar100', 'svhn', 'mnist', 'fashion_mnist', 'imagenet10',
+    'imagenet100'), an `ImageData`, a (train, test) pair of them (the test set is used only by `eval_at`), or (images, labels) tensors.
+    `method` is one of METHODS: 'mas' (the paper: early-stage networks, weight-perturbed at each use), 'idc' (fresh random networks),
+    'early' and 'perturb' (MAS's two ablations), 'dc' and 'dsa' (gradient matching with a network trained on the set), 'dm'
+    (distribution matching of class-mean embeddings), 'tm' or 'mtt' (trajectory matching against expert trajectories) and 'cafe'
+    (features aligned at every layer). Every setting has its published value per dataset and method (`condense_settings`); any of them
+    can be given by name in `overrides` (lr_img=, factor=, inner_loop=, eval_epochs=, preset='cpu', per_class=, ...), with `pool` (a
+    `ModelPool` or a file), `experts` (TM's buffer folder), `root`, `download` and `im_size`.
+
+    With `checkpoint`, the run is saved every `checkpoint_every` iterations and resumes from the file, bit for bit. The set carries its
+    settings and one history record per iteration (loss, seconds, FLOPs, and the accuracy at `eval_at`).
+
+    Example: `syn = condense('digits', ipc=1, method='mas')`; then `images, labels = syn.decode()`, `syn.save('synset.pt')`."""
     exact = deterministic_algorithms(deterministic)
     part = partition(distributed, None if device is None else check_device(device))
     try:
@@ -233,6 +247,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         if part.is_main: write_checkpoint(dict(settings=s, pool=pool, flops_step=st['flops_step'], **state), checkpoint)
 
     its = range(syn.iteration, s['iterations'])
+    if progress and saved is not None: print(f"resumed from iteration {syn.iteration} of {s['iterations']} ({checkpoint})", flush=True)
     if progress:
         from fastprogress.fastprogress import progress_bar
         its = progress_bar(its)
@@ -253,6 +268,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
                 if r['flops'] is None: r['flops'] = st['flops_step'] * s['inner_loop'] + fresh_net_flops(st, s)
         if progress: its.comment = f"loss {record['loss']:.4g}" + (f", acc {record['acc']:.1f}%" if 'acc' in record else '')
         if checkpoint and (syn.iteration % checkpoint_every == 0 or syn.iteration == s['iterations']): save()
+    if progress and len(its) and not sys.stdout.isatty(): print(flush=True)   # a log file: the bar's last frame ends its line
     syn.images = part.gather_rows(syn.images.detach(), ipc)   # every class from its owner; a plain tensor (no grad)
     if 'finish' in hooks: hooks['finish'](syn, st)   # TM: pixel units, the learned lr recorded
     return finish_run(syn, lock)   # non-finite images refused, a static run warned about, the lock released

@@ -20,9 +20,9 @@ from .presets import condense_settings
 from .condense import condense
 
 # %% auto #0
-__all__ = ['DIGITS_CHECKPOINTS', 'DIGITS_ABLATIONS', 'CIFAR_CHECKPOINTS', 'NOT_SETTINGS', 'LR_GRID', 'REPO_RAW', 'load_results',
-           'write_results', 'run_settings', 'run_jobs', 'run_experiment', 'lr_grid', 'grid_scores', 'chosen_lr',
-           'figures_dir', 'committed_results']
+__all__ = ['DIGITS_CHECKPOINTS', 'DIGITS_ABLATIONS', 'CIFAR_CHECKPOINTS', 'NOT_SETTINGS', 'LATER_SETTINGS', 'LR_GRID', 'REPO_RAW',
+           'load_results', 'write_results', 'run_settings', 'run_jobs', 'run_experiment', 'lr_grid', 'grid_scores',
+           'chosen_lr', 'figures_dir', 'committed_results']
 
 # %% ../nbs/15a_experiments.ipynb #ee3286d0
 DIGITS_CHECKPOINTS = {'idc': [1, 2, 5, 10, 20, 50], 'mas': [1, 2, 5, 10, 20]}   # MAS to 20 its: its 10 (5x fewer) and 20 (2.5x fewer)
@@ -87,6 +87,7 @@ def write_results(obj:dict, # the results
     return obj
 
 NOT_SETTINGS = ('device', 'checkpoint_every')   # condense arguments that cannot change a run's result
+LATER_SETTINGS = dict(norm_mean=None, norm_std=None, per_class=None, subset_seed=0, preset='published')   # added in 0.0.2, with the values runs had before
 
 def run_settings(dataset:str, ipc:int, method:str, # the run
                  its:list, # its checkpoints (outer iterations at which it is evaluated; the last is its length)
@@ -96,7 +97,7 @@ def run_settings(dataset:str, ipc:int, method:str, # the run
     "The complete settings of one (method, seed) run, as stored with it in the results file and compared on a rerun."
     kw = {k: v for k, v in overrides.items() if k not in NOT_SETTINGS}
     if eval_epochs is not None: kw['eval_epochs'] = eval_epochs
-    s = condense_settings(dataset, ipc, method, iterations=max(its), seed=seed, eval_repeats=eval_repeats, **kw)
+    s = condense_settings(dataset, ipc, method, iterations=max(its, default=0), seed=seed, eval_repeats=eval_repeats, **kw)
     return json.loads(json.dumps(dict(s, checkpoints=sorted(its))))   # as it reads back from JSON
 
 def _condense_job(job:dict)->dict:
@@ -131,8 +132,8 @@ def run_jobs(results:str|Path, # the results file
     todo = []
     for key, want, job in jobs:
         if key in done:
-            have = done[key].get('settings', {})
-            diff = sorted(k for k in set(want) | set(have) if have.get(k) != want.get(k))
+            have = done[key].get('settings', {})   # a setting it lacks was added later (its value then: LATER_SETTINGS); one it has that no run reads now is ignored
+            diff = sorted(k for k in want if have.get(k, LATER_SETTINGS.get(k)) != want.get(k))
             if diff: raise ValueError(
                 f"{str(results)!r} already holds {key}, made with other settings ("
                 + '; '.join(f"{k}={have.get(k)!r} there but {want.get(k)!r} now" for k in diff)
@@ -141,9 +142,10 @@ def run_jobs(results:str|Path, # the results file
     todo.sort(key=lambda t: (t[2]['seed'], -max(t[2].get('checkpoints') or [0])))   # seed by seed (a run cut short has whole seeds), longest first
     def finish(key, want, rec):
         done[key] = dict(rec, settings=want); write_results(res, results)   # merged with the file on disk, under its lock
-        if verbose and 'history' in rec:
-            last = [h for h in rec['history'] if 'acc' in h][-1]
-            print(f"{section} {key}: {last['acc']:.1f}% after {last['iteration']} iterations ({rec['wall_seconds']:.0f} s)", flush=True)
+        scored = [h for h in rec.get('history', []) if 'acc' in h]   # none for the initial images (a run of no iterations)
+        if verbose and scored:
+            print(f"{section} {key}: {scored[-1]['acc']:.1f}% after {scored[-1]['iteration']} iterations ({rec['wall_seconds']:.0f} s)", flush=True)
+        elif verbose and 'own' in rec: print(f"{section} {key}: {rec['own']['acc']:.1f}% before any iteration ({rec['wall_seconds']:.0f} s)", flush=True)
         elif verbose: print(f"{section} {key}: {rec['common']['acc']:.1f}% under 'common' ({rec['wall_seconds']:.0f} s)", flush=True)
     if workers <= 1 or len(todo) <= 1:
         for key, want, job in todo: finish(key, want, _job_function(fn)(job))

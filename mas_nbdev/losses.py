@@ -11,8 +11,8 @@ from torch import nn, Tensor
 from .augment import DSA
 
 # %% auto #0
-__all__ = ['METRICS', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients', 'match_losses',
-           'distribution_match_loss']
+__all__ = ['METRICS', 'CPU_REAL_BATCH', 'matched_params', 'grad_distance', 'match_loss', 'class_gradients', 'match_losses',
+           'distribution_match_loss', 'distribution_match_losses']
 
 # %% ../nbs/05a_losses.ipynb #c695a3a3
 def matched_params(net:nn.Module, # the network whose gradients are matched
@@ -105,12 +105,41 @@ def match_losses(net:nn.Module, # the network theta
     return sum(_layer_distance(g_syn[n], g_real[n], metric) for n in names)
 
 # %% ../nbs/05a_losses.ipynb #35d285dc
+CPU_REAL_BATCH = 8   # real images per forward pass on a CPU: a pass this small keeps its activations in the cache
+
+def _frozen_embed(net:nn.Module, x:Tensor, batch:int=None)->Tensor:
+    "`net.embed(x)` without a graph, in passes of `batch` images (None: `CPU_REAL_BATCH` on a CPU, one pass elsewhere)."
+    batch = batch or (CPU_REAL_BATCH if x.device.type == 'cpu' else len(x))
+    with torch.no_grad(): return torch.cat([net.embed(b) for b in x.split(batch)])
+
 def distribution_match_loss(net:nn.Module, # a network with `embed` (its parameters are not trained)
                             real:Tensor, # real images of class c, in [0, 1]
                             syn:Tensor, # synthetic images of class c (differentiable)
                             aug:callable=None, # the siamese augmentation, applied to both (None: normalisation is the caller's)
+                            real_batch:int=None, # real images per forward pass (None: `CPU_REAL_BATCH` on a CPU, all at once elsewhere)
                            )->Tensor: # scalar
     "DM's loss for one class: the squared L2 distance between the mean embeddings of the real and the synthetic images."
     x = torch.cat([real, syn])
-    e = net.embed(aug(x) if aug is not None else x)
-    return ((e[:len(real)].mean(0) - e[len(real):].mean(0)) ** 2).sum()
+    x = aug(x) if aug is not None else x   # one draw for both halves
+    target = _frozen_embed(net, x[:len(real)].detach(), real_batch).mean(0)   # a constant: no graph over the real images
+    return ((target - net.embed(x[len(real):]).mean(0)) ** 2).sum()
+
+# %% ../nbs/05a_losses.ipynb #dmbat02
+def _class_means(e:Tensor, batches)->Tensor:
+    "The mean of `e`'s rows over each batch's slice (the batches' sizes in order): k x d."
+    return torch.stack([m.mean(0) for m in e.split([len(b) for b in batches])])
+
+def distribution_match_losses(net:nn.Module, # a network with `embed` (its parameters are not trained)
+                              reals, # k batches of real images, one per class (a list, or a k x n x C x H x W tensor), in [0, 1]; sizes may differ
+                              syns, # k batches of synthetic images (differentiable), one per class
+                              aug:DSA=None, # the siamese augmentation (None: normalisation is the caller's)
+                              draws:list=None, # k draws `(u, op)` of `aug.draw(1)`, one per class, shared by its real and synthetic images
+                              real_batch:int=None, # real images per forward pass (None: `CPU_REAL_BATCH` on a CPU, all at once elsewhere)
+                             )->Tensor: # k losses, one per class
+    "`distribution_match_loss` of k classes at once: every real image embedded without a graph, every synthetic image in one forward pass."
+    draws = [None] * len(reals) if draws is None else draws
+    pre = (lambda x, d: x) if aug is None else (lambda x, d: aug.apply(x, *d))
+    with torch.no_grad(): x_real = torch.cat([pre(x, d) for x, d in zip(reals, draws)])
+    target = _class_means(_frozen_embed(net, x_real, real_batch), reals)
+    e = net.embed(torch.cat([pre(x, d) for x, d in zip(syns, draws)]))
+    return ((target - _class_means(e, syns)) ** 2).sum(1)

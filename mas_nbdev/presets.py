@@ -100,7 +100,7 @@ _DIGIT_DSA = 'color_crop_cutout_scale_rotate'             # no flip on digits, a
 DATASET_METHOD_PRESETS = {   # our CPU presets of the digits (iterations cut; lr_img chosen on a validation split, see below)
     'digits': {'dsa': dict(iterations=40, lr_img={1: 0.1, 'else': 0.03}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
                            strategy=_DIGIT_DSA, eval_repeats=3),
-               'dc': dict(iterations=40, lr_img={1: 0.3, 'else': 0.03}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
+               'dc': dict(iterations=40, lr_img={1: 10.0, 'else': 10.0}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
                           eval_repeats=3),
                'dm': dict(iterations=200, lr_img={1: 3.0, 'else': 0.1}, batch_real=128, strategy=_DIGIT_DSA, eval_repeats=3)},
     'cifar100': {m: dict(norm_mean=(0.5071, 0.4866, 0.4409), norm_std=(0.2673, 0.2564, 0.2762))   # DC, DSA and DM normalise CIFAR-100 with its
@@ -149,14 +149,14 @@ CPU_PRESETS = {   # dataset -> (its settings under preset='cpu', method -> the m
     'fashion_mnist': (
         dict(width=32, per_class=500, subset_seed=0, eval_epochs=300, eval_repeats=3, inner_loop=10, n_data=256, batch_real=64,
              iterations={'idc': 20, 'perturb': 20, 'mas': 4, 'early': 4}),
-        {'idc': dict(lr_img={1: 1e-3, 'else': 1e-3}), 'mas': dict(lr_img={1: 1e-3, 'else': 1e-3}),
-         'dc': dict(iterations=60, lr_img={1: 0.1, 'else': 0.1}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10}),
-         'dsa': dict(iterations=60, lr_img={1: 0.1, 'else': 0.1}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
+        {'idc': dict(lr_img={1: 3e-3, 'else': 1e-2}), 'mas': dict(lr_img={1: 3e-3, 'else': 1e-2}),   # lr_img: the validation grid's choices (below)
+         'dc': dict(iterations=60, lr_img={1: 1.0, 'else': 1.0}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10}),
+         'dsa': dict(iterations=60, lr_img={1: 1.0, 'else': 0.3}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
                      strategy=_FASHION_DSA),
-         'dm': dict(iterations=200, lr_img={1: 1.0, 'else': 1.0}, batch_real=128, strategy=_FASHION_DSA),
+         'dm': dict(iterations=200, lr_img={1: 3.0, 'else': 3.0}, batch_real=128, strategy=_FASHION_DSA),
          'tm': dict(iterations=60, n_experts=8, buffer_epochs=6, buffer_batch=256, syn_steps=20, expert_epochs=1, max_start_epoch=4,
                     lr_img={1: 100, 'else': 100}, lr_lr=1e-5, lr_teacher=0.01, zca=True, batch_syn=None, strategy=_FASHION_DSA),
-         'cafe': dict(iterations=10, lr_img={1: 0.1, 'else': 0.1}, lr_halve_at=(6, 8, 9), batch_real=64, acc_real=32, window=4,
+         'cafe': dict(iterations=10, lr_img={1: 0.03, 'else': 0.3}, lr_halve_at=(6, 8, 9), batch_real=64, acc_real=32, window=4,
                       outer_cap=6, inner_cap=8)}),
 }
 for _m in ('perturb', 'early'): CPU_PRESETS['fashion_mnist'][1][_m] = CPU_PRESETS['fashion_mnist'][1]['idc' if _m == 'perturb' else 'mas']

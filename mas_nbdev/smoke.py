@@ -22,7 +22,7 @@ from .methods import settings_for
 # %% auto #0
 __all__ = ['STEPS', 'TINY', 'FRESH', 'Skip', 'step', 'env_step', 'draws_step', 'resume_step', 'deterministic_step', 'chunk_step',
            'eval224_step', 'pool_step', 'bf16_step', 'sync_step', 'torchrun_step', 'host_data_step', 'save_step',
-           'bench_step', 'run_smoke', 'main']
+           'bench_step', 'run_smoke', 'smoke_cli']
 
 # %% ../nbs/18_smoke.ipynb #88fed148
 class Skip(Exception): "A step that cannot run on this device (the message says why)."
@@ -278,7 +278,8 @@ def run_smoke(device:str|torch.device=None, # default: cuda:0 when CUDA is avail
         if verbose: print(f"{name:38s} {result:8s} {rows[-1][2]:6.1f} s  {detail}", flush=True)
     return rows
 
-def main(argv:list=None):
+def smoke_cli(argv:list=None, # the arguments (default: the command line's)
+             ):
     "The command line: `python -m mas_nbdev.smoke [--device cpu|cuda|cuda:1] [--steps ...]`; exit status 1 when a step failed."
     p = argparse.ArgumentParser(prog='python -m mas_nbdev.smoke', description="Run every GPU path of mas_nbdev once, with tiny settings.")
     p.add_argument('--device', default=None, help='cpu, cuda or cuda:N (default: cuda:0 when CUDA is available, else cpu)')
@@ -291,4 +292,12 @@ def main(argv:list=None):
           f", {sum(r[1] == 'skipped' for r in rows)} skipped, in {time.perf_counter() - t0:.0f} s")
     raise SystemExit(1 if failed else 0)
 
-if __name__ == '__main__' and globals().get('__file__') and Path(__file__).resolve() == Path(sys.argv[0]).resolve(): main()   # python -m mas_nbdev.smoke
+if __name__ == '__main__' and globals().get('__file__') and Path(__file__).resolve() == Path(sys.argv[0]).resolve(): smoke_cli()   # python -m mas_nbdev.smoke
+
+# %% ../nbs/18_smoke.ipynb #smokeold1
+import warnings
+def __getattr__(name:str):
+    "The old name of the command line (until 0.0.2 `main`, as in two other modules) still imports, with a warning."
+    if name != 'main': raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    warnings.warn("mas_nbdev.smoke.main is now mas_nbdev.smoke.smoke_cli; import that (this old name will be removed).", FutureWarning, stacklevel=2)
+    return smoke_cli

@@ -94,6 +94,15 @@ def to_pixel_units(x:Tensor, # images in `space`
     return x * s + m
 
 # %% ../nbs/06_synthetic.ipynb #d340a893
+def _describe_file(path)->str|None:
+    "What a file at `path` holds, for the warning of a save that replaces it (None when there is none)."
+    p = Path(path).expanduser()
+    if not p.is_file(): return None
+    try: d = read_checkpoint(p, kind='synthetic set')
+    except Exception: return 'a file that is not a synthetic set'
+    return (f"a synthetic set of {d.get('name', '?')} ({d.get('settings', {}).get('method', '?')}, ipc {d['ipc']}, "
+            f"{d.get('iteration', 0)} iterations)")
+
 @dataclass
 class SyntheticSet:
     "A condensed dataset: `ipc` stored images per class, in [0, 1] (or normalised, `space='normalized'`), decoded by multi-formation."
@@ -135,10 +144,13 @@ class SyntheticSet:
         return ImageData(x.clamp(0, 1), y, self.num_classes, self.mean, self.std, self.name)
 
     def save(self, path)->Path:
-        "Save images, labels and all metadata to `path` (atomically, in the safe format of `write_checkpoint`)."
+        "Save images, labels and all metadata to `path` (atomically, in the safe format of `write_checkpoint`); a set already there is replaced, with a warning that says which."
+        replaced = _describe_file(path)
         state = {k: getattr(self, k) for k in self.__dataclass_fields__}
         state['images'], state['labels'] = self.images.detach().cpu(), self.labels.cpu()
-        return write_checkpoint(state, path, kind='synthetic set')
+        out = write_checkpoint(state, path, kind='synthetic set')
+        if replaced: warnings.warn(f"{str(path)!r} held {replaced}; it was replaced by this set.")
+        return out
 
     @classmethod
     def load(cls, path:str|Path, # a file written by SyntheticSet.save

@@ -273,6 +273,8 @@ def main():
                     show(f.result())
         elif first[1]:
             for nb in nbs[1:]: show(rehearse(nb, py, work, wheel, flags, a.timeout, 'install'))
+    slow = sorted(results[1:] if len(results) > 1 else results, key=lambda r: -r[2])[:5]   # the first entry is the lone install
+    print('five slowest: ' + ', '.join(f"{n} {s:.0f} s" for n, _, s, _ in slow))
     print(f"colab rehearsal: {len(results) - len(failed)} passed, {len(failed)} failed, {time.time() - t0:.0f} s in all")
     if failed: sys.exit(f"failed on the Colab-like environment: {', '.join(failed)}")
 

@@ -6,7 +6,12 @@ Two things are rewritten for GitHub, which shows README.md from the repository's
 (`::: {.callout-warning}` ... `:::`) becomes a GitHub alert (`> [!WARNING]`).
 
     python tools/readme.py           # write README.md
-    python tools/readme.py --check   # exit 1 when README.md is not what the index gives (CI)
+    python tools/readme.py --check   # exit 1 when README.md is not what the index gives, or its results tables are not
+                                     # the committed results' (CI)
+
+The landing page's results tables are pasted from the committed results files; `--check` regenerates each
+(`SHOWN`: file, dataset, ipc) with `mas_nbdev.figures.results_table` and fails when README.md does not hold it
+verbatim, so a rerun of the table cannot leave stale numbers on the landing page.
 """
 import argparse, configparser, json, re, sys
 from pathlib import Path
@@ -31,6 +36,19 @@ def readme()->str:
     md = '\n\n'.join(''.join(c['source']).strip('\n') for c in nb['cells'] if c['cell_type'] == 'markdown') + '\n'
     return for_github(md, site())
 
+SHOWN = [('table_fashion_mnist.json', 'fashion_mnist', 1)]   # results tables the landing page shows: (file in nbs/figures, dataset, ipc)
+
+def stale_tables(text:str)->list:
+    "The SHOWN tables that README's text does not hold as the committed results give them now."
+    sys.path.insert(0, str(ROOT))
+    from mas_nbdev.experiments import load_results
+    from mas_nbdev.figures import results_table
+    out = []
+    for name, dataset, ipc in SHOWN:
+        table = results_table(load_results(ROOT/'nbs'/'figures'/name), dataset, ipc)
+        if table not in text: out.append(f"{name} ({dataset}, ipc {ipc}):\n{table}")
+    return out
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--check', action='store_true', help='only check; exit 1 when README.md differs from the index')
@@ -38,6 +56,9 @@ def main():
     text, path = readme(), ROOT/'README.md'
     if a.check:
         if path.read_text(encoding='utf-8') != text: sys.exit("README.md differs from nbs/index.ipynb: edit the index, then run `python tools/readme.py`.")
+        stale = stale_tables(text)
+        if stale: sys.exit("The landing page (nbs/index.ipynb) does not show these committed results as results_table gives them now; "
+                           "paste them into the index, then run `python tools/readme.py`:\n\n" + '\n\n'.join(stale))
         print('README.md matches nbs/index.ipynb')
     else: path.write_text(text, encoding='utf-8'); print('wrote README.md')
 
