@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from mas_nbdev.data import digits_data
 from mas_nbdev.synthetic import SyntheticSet, to_pixel_units
-from mas_nbdev.tm import ZCA
+from mas_nbdev.zca import ZCA
 from mas_nbdev.sets import evaluate_set, load_set
 
 FIGS = Path(__file__).resolve().parents[1]/'nbs'/'figures'

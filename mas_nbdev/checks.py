@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_checks.ipynb #ecbc87bd
 from __future__ import annotations
-import os, math, time, random, warnings
+import os, time, random, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -13,8 +13,8 @@ from .data import ImageData, same_data, data_fingerprint
 from .datasets import DATASETS, IMAGENET_SUBSETS
 from .files import atomic_write, sweep_temps, read_checkpoint, register_kind, is_count, describe, finite_images, pid_alive
 from .pretrain import ModelPool
-from .synthetic import SyntheticSet, DECODE_TYPES
-from .init import PICKS, RESIZES
+from .synthetic import SyntheticSet
+from .preflight import as_count, check_settings, check_set_size, warn_normalisation
 
 # %% auto #0
 __all__ = ['MIN_PIXEL_CHANGE', 'seed_everything', 'rng_state', 'set_rng_state', 'kept_rng', 'check_resume', 'flops_of',
@@ -92,8 +92,12 @@ def _checkpoint_problem(d:dict):
         return "its sampler state is not one order and one position per class"
     if not (isinstance(d['history'], list) and all(isinstance(h, dict) for h in d['history'])): return "its history is not a list of records"
     if not (isinstance(d['rng'], dict) and {'python', 'numpy', 'torch'} <= set(d['rng'])): return "its rng is not the state of the global generators"
+    try:   # restored for a moment (and the current state put back): a state of another version or shape is refused here, not at resume
+        with kept_rng(): set_rng_state(d['rng'])
+    except Exception as e: return f"its rng cannot be restored by this Python, NumPy and torch ({type(e).__name__}: {(str(e).splitlines() or [''])[0][:150]})"
     if not is_count(d['world_size'], 1): return f"its world_size {d['world_size']!r} is not a positive count"
     if d['pool'] is not None and not isinstance(d['pool'], ModelPool): return f"its pool is {describe(d['pool'])}"
+    if d['pool'] is not None and (why := d['pool'].weights_problem()): return f"its pool: {why}"
 
 register_kind('checkpoint', ('settings', 'iteration', 'images', 'img_buf', 'sampler', 'class_rng', 'rng', 'history', 'world_size', 'pool'),
               _checkpoint_problem, on_read=False)
@@ -158,19 +162,10 @@ def check_backend(s:dict, # the run's settings
                              f"{cc[0]}.{cc[1]}, where torch would only emulate it, slowly: use precision='fp32'.")
 
 # %% ../nbs/11_checks.ipynb #23f2675f
-import numbers, tempfile
+import tempfile
 from collections.abc import Iterable
 
-def _as_count(v, # the value given
-              name:str, # its name, for the message
-              lo:int=1, # the smallest value allowed
-             )->int:
-    "`v` as a Python int when it is an integral number (int, numpy integer, 0-d integer tensor) >= `lo`; a clear error otherwise."
-    if isinstance(v, Tensor) and v.ndim == 0 and not v.is_floating_point() and v.dtype != torch.bool: v = int(v)
-    if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {v!r} ({type(v).__name__}).")
-    if v < lo: raise ValueError(f"{name} must be {'a positive integer' if lo == 1 else f'an integer >= {lo}'}, got {v!r}.")
-    return int(v)
+_as_count = as_count   # the checks of counts, in the module that checks every setting (preflight)
 
 def check_device(device, # 'cpu', 'cuda', 'cuda:1', a torch.device, or None
                 )->torch.device: # the device, checked
@@ -239,21 +234,7 @@ def check_run(train:ImageData, # the real training data
               eval_at=(), # outer iterations after which to evaluate
              )->dict: # `s`, counts as ints, with the data's fingerprint added
     "Check the data and the settings against each other before any work."
-    s = dict(s)
-    for k in ('batch_syn_max', 'batch_real', 'eval_repeats', 'eval_epochs', 'net_batch', 'n_data', 'factor', 'pool_size', 'pool_epochs', 'outer_loop', 'inner_loop'):
-        if s.get(k) is not None: s[k] = _as_count(s[k], k)
-    for k in ('width', 'depth'):
-        if s['arch'] == 'convnet' and s.get(k) is not None: s[k] = _as_count(s[k], k)
-    for k, lo, hi, closed in (('cutmix_p', 0, 1, True), ('eval_cutmix_p', 0, 1, True), ('mom_img', 0, 1, False), ('net_momentum', 0, 1, False),
-                              ('v_min', 0, math.inf, False), ('v_max', 0, math.inf, False), ('net_weight_decay', 0, math.inf, False)):
-        if k not in s: continue   # a setting this method does not read
-        v = s[k]
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v) or v < lo or (v > hi if closed else v >= hi):
-            raise ValueError(f"{k} must be a number in {'[' if lo == 0 else '('}{lo}, {hi}{']' if closed else ')'}, got {v!r}.")
-    if 'v_min' in s and s['v_min'] > s['v_max']: raise ValueError(f"v_min ({s['v_min']}) must not exceed v_max ({s['v_max']}).")
-    if s.get('fresh_epochs') is not None: s['fresh_epochs'] = _as_count(s['fresh_epochs'], 'fresh_epochs', lo=0)
-    for k, choices in (('decode_type', DECODE_TYPES), ('init_pick', PICKS), ('init_resize', RESIZES)):
-        if k in s and s[k] not in choices: raise ValueError(f"unknown {k} {s[k]!r}; choose one of {choices}.")
+    s = check_settings(s)   # every setting of every method, in range and of its type: one message for all problems
     present = int((torch.bincount(train.labels.cpu(), minlength=train.num_classes) > 0).sum())
     if present < 2:
         raise ValueError(f"the training data has {present} class(es); gradient matching needs at least 2 (with one class the "
@@ -264,9 +245,6 @@ def check_run(train:ImageData, # the real training data
         raise ValueError(f"the data is named {s['dataset']!r} but has {train.channels} channel(s) and {train.num_classes} classes, not "
                          f"{s['dataset']}'s {c} and {k}, so the {s['dataset']!r} preset does not fit it: give it another name "
                          "(e.g. ImageData(..., name='custom')) to get the 'custom' preset.")
-    lr = s['lr_img']
-    if isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"lr_img must be a positive number, got {lr!r}.")
     (h, w), f = train.im_size, s.get('factor', 1)
     if f > min(h, w): raise ValueError(f"factor {f} would cut each {h}x{w} image into {f}x{f} patches smaller than a pixel; "
                                        f"use factor <= {min(h, w)} (the paper uses 2 on 32x32 images, 3 on 224x224).")
@@ -278,9 +256,11 @@ def check_run(train:ImageData, # the real training data
                              f"{'x'.join(map(str, train.images.shape[1:]))}; resize them to one shape.")
         if train.classes and test.classes and list(train.classes) != list(test.classes):
             raise ValueError(f"the test set's classes {list(test.classes)[:5]}... differ from the training set's {list(train.classes)[:5]}...")
+        warn_normalisation(train, test)   # a pair normalised with two sets of constants
     if eval_at and test is None: raise ValueError("eval_at needs a test set: pass dataset as a (train, test) pair.")
     late = [i for i in eval_at if i > s['iterations']]
     if late: raise ValueError(f"eval_at {late} lies beyond the run's {s['iterations']} outer iterations.")
+    check_set_size(s['ipc'], train.num_classes, tuple(train.images.shape[1:]))   # ipc=10**9: refused before 1 TB is asked for
     s['data_fingerprint'] = data_fingerprint(train)
     return s
 
@@ -360,12 +340,18 @@ def pixel_change(before:Tensor, # stored images of some classes at the start of 
     "Mean absolute change of each class's stored pixels (in [0, 1] units) between two snapshots."
     return (after.detach() - before).abs().flatten(1).mean(1).view(-1, ipc).mean(1)
 
+def _advice(s:dict)->str:
+    "What to lower or switch in a diverging run, naming only settings its method reads."
+    tips = [f"lower lr_img (now {s.get('lr_img')})"] + ([f"lr_lr (now {s['lr_lr']})"] if 'lr_lr' in s else [])   # TM learns its step size too
+    return ' or '.join(tips + (["use metric='cos'"] if s.get('metric', 'cos') != 'cos' else []))   # metric: IDC's loop only
+
 def nonfinite_error(loss:float, # the non-finite loss
                     iteration:int, # the outer iteration it appeared in
                     checkpoint, # the run's checkpoint path, or None
                     s:dict, # the run's settings
+                    sources:list=(), # files (or objects) the run read its networks or targets from: a pool, an expert file
                    )->FloatingPointError:
-    "The error of a diverging run, saying truthfully whether a checkpoint was kept, and how to resume it."
+    "The error of a diverging run, saying truthfully whether a checkpoint was kept, how to resume it, and which file it read may be at fault."
     lr = s['lr_img']
     if not checkpoint: kept = "no checkpoint was asked for"
     elif Path(checkpoint).exists():
@@ -374,8 +360,10 @@ def nonfinite_error(loss:float, # the non-finite loss
                 f"condense(..., checkpoint={str(checkpoint)!r}, lr_img={lr / 10:g}) (lr_img may change on resume)")
     else: kept = (f"no checkpoint was written yet ({str(checkpoint)!r} is first written after checkpoint_every outer iterations of "
                   "condense(), every 10 from the command line)")
-    return FloatingPointError(f"the matching loss became {loss} at outer iteration {iteration}; {kept}. "
-                              f"Lower lr_img (now {lr}) or use metric='cos'.")
+    files = [repr(str(f)) if isinstance(f, (str, Path)) else f"the {type(f).__name__} given" for f in sources if f is not None]
+    read = (f" This iteration read {' and '.join(files)}: if that was not built by this library on this data (a damaged or crafted "
+            "file), it is the likelier cause: delete it to build it again." if files else '')
+    return FloatingPointError(f"the matching loss became {loss} at outer iteration {iteration}; {kept}. {_advice(s)[0].upper() + _advice(s)[1:]}.{read}")
 
 def finish_run(syn:SyntheticSet, # the synthetic set at the end of the run
                lock:FileLock=None, # the checkpoint lock to release
@@ -386,7 +374,7 @@ def finish_run(syn:SyntheticSet, # the synthetic set at the end of the run
         bad = ~torch.isfinite(syn.images.detach())
         if bad.any():
             raise FloatingPointError(f"the synthetic images came out with {int(bad.sum())} non-finite pixel(s) of {bad.numel()} after "
-                                     f"{syn.iteration} iterations; lower lr_img (now {syn.settings.get('lr_img')}) or use metric='cos'.")
+                                     f"{syn.iteration} iterations; {_advice(syn.settings)}.")
         if syn.history and all('pixel_change' in h for h in syn.history):
             moved = sum(h['pixel_change'] for h in syn.history)
             if moved < min_change:

@@ -23,7 +23,7 @@ from .models import spec_from_settings
 from .datasets import as_train_test
 from .evaluate import evaluate_protocol, random_subset
 from .evaluate import validation_split
-from .tm import ZCA, whiten
+from .zca import ZCA, whiten
 
 # %% auto #0
 __all__ = ['EPILOG', 'main', 'condense_and_compare', 'run_folder', 'save_synset', 'dashed_options', 'run_main']
@@ -154,6 +154,7 @@ def save_synset(syn:SyntheticSet, # the finished synthetic set
 import sys, argparse
 from fastcore.script import call_parse, store_true, bool_arg, anno_parser
 import mas_nbdev.sets   # SyntheticSet.export, patched onto the class there
+from .folders import check_export_folder
 
 def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar100, svhn, mnist or fashion_mnist
          ipc:int=1, # stored images per class
@@ -192,6 +193,7 @@ def main(dataset:str='digits', # digits (offline, the default), cifar10, cifar10
                  preset=None if preset == 'published' else preset, per_class=per_class,
                  eval_epochs=eval_epochs, eval_repeats=eval_repeats, checkpoint=checkpoint, pool=pool, experts=experts)
     try:
+        if export and out is not None: check_export_folder(Path(out).expanduser()/'export')   # a file, a link or foreign files there: refused before condensing
         res = condense_and_compare(dataset, ipc, method, out, seed, device, not no_progress, protocol, overwrite=overwrite, root=root, download=download,
                                    deterministic=deterministic, **{k: v for k, v in given.items() if v is not None})
         if export and res is not None:   # process 0 alone has a result

@@ -254,7 +254,7 @@ def _condense(dataset, ipc, method, iterations, inner_loop, seed, device, checkp
         its = progress_bar(todo)
     for it in its:
         record = part.guard(lambda: m.iteration(it, st, s, part), checkpoint, syn.iteration)
-        if not math.isfinite(record['loss']): raise nonfinite_error(record['loss'], it + 1, checkpoint, s)
+        if not math.isfinite(record['loss']): raise nonfinite_error(record['loss'], it + 1, checkpoint, s, [record.get('source'), overrides.get('pool')])
         syn.iteration = it + 1
         if it + 1 in eval_at:
             kind, bound = s.get('decode_type', 'single'), s.get('batch_syn_max', 128)   # the run's decoding: bound decoding too

@@ -49,7 +49,7 @@ class FieldsDoc:
 # %% ../nbs/00_data.ipynb #2ba47589
 def _int_labels(labels)->Tensor:
     "`labels` as an int64 tensor; fractional float labels are refused, never truncated."
-    if not isinstance(labels, Tensor): raise TypeError(f"labels must be a tensor, got {type(labels).__name__}.")
+    if not isinstance(labels, Tensor): raise TypeError(f"labels must be a tensor, got {type(labels).__name__}" + ("; convert numpy labels with torch.from_numpy(labels), or use from_tensors, which takes numpy arrays." if isinstance(labels, np.ndarray) else "."))
     if labels.is_floating_point():
         bad = labels[labels != labels.round()]   # NaN counts as fractional too
         if len(bad): raise ValueError(f"labels must be whole class indices, found {len(bad)} fractional value(s) such as "
@@ -59,9 +59,9 @@ def _int_labels(labels)->Tensor:
 def _check_images_labels(images:Tensor, labels:Tensor, num_classes:int):
     "Raise a clear error when `images`/`labels` are not a valid labelled image set."
     if not isinstance(images, Tensor) or images.ndim != 4:
-        shape = tuple(images.shape) if hasattr(images, 'shape') else type(images).__name__
-        raise ValueError(f"images must be a tensor of shape N x C x H x W, got {shape}; "
-                         "add a channel axis with images[:, None] for grey-scale images.")
+        shape, numpy = tuple(images.shape) if hasattr(images, 'shape') else type(images).__name__, isinstance(images, np.ndarray)
+        raise (TypeError if numpy else ValueError)(f"images must be a tensor of shape N x C x H x W, got {'a numpy array of shape ' * numpy}{shape}; " + ("convert it with torch.from_numpy(images) (then .permute(0, 3, 1, 2) if channels come last), or use from_tensors, which takes numpy arrays." if numpy else
+                         "add a channel axis with images[:, None] for grey-scale images."))
     if images.numel() == 0:
         raise ValueError(f"images is empty (shape {tuple(images.shape)}); every class needs at least one image.")
     if images.shape[1] not in (1, 3) and images.shape[3] in (1, 3):

@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_distributed.ipynb #95b1970a
 from __future__ import annotations
-import os, warnings
+import math, os, warnings
 from datetime import timedelta
 import torch
 import torch.distributed as dist
@@ -173,6 +173,16 @@ def process_device(device:str|torch.device=None, # the device asked for (None: C
                            "(mas_condense --device cpu) to run the processes on the CPU, with gloo.")
     return device
 
+def _env_seconds(name:str, given, default:float)->float:
+    "Seconds: `given`, else the environment variable `name`, else `default`; anything but a positive number refused, naming the variable."
+    v = given if given is not None else (os.environ.get(name) or default)
+    try: sec = float(v)
+    except (TypeError, ValueError): sec = math.nan
+    if not (math.isfinite(sec) and sec > 0):
+        raise ValueError(f"the environment variable {name}={v!r} is not a number of seconds; unset it (the default is {default:g} s) or set it to one, "
+                         f"such as {name}=3600." if given is None else f"the timeout {v!r} is not a positive number of seconds.")
+    return sec
+
 def process_partition(distributed:bool=None, # None: join a process group when run under torchrun (WORLD_SIZE > 1) or when one exists
                       device:str|torch.device=None, # this process's device (default: under torchrun, cuda:LOCAL_RANK when CUDA is available, else CPU)
                       timeout:float=None, # seconds a collective of the loop may wait (default: env MAS_NBDEV_TIMEOUT, else 1800)
@@ -189,14 +199,14 @@ def process_partition(distributed:bool=None, # None: join a process group when r
         missing = [k for k in ('RANK', 'WORLD_SIZE', 'MASTER_ADDR', 'MASTER_PORT') if k not in os.environ]
         if missing: raise RuntimeError(f"distributed=True needs a process group or torchrun's environment; {missing} are not set. "
                                        "Launch with torchrun (e.g. torchrun --nproc_per_node 2 -m mas_nbdev ...).")
-        seconds = float(timeout or os.environ.get('MAS_NBDEV_TIMEOUT', 1800))
+        seconds = _env_seconds('MAS_NBDEV_TIMEOUT', timeout, 1800)
         endpoint = f"{os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']}"
         try: dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', timeout=timedelta(seconds=seconds))
         except Exception as e:
             raise RuntimeError(f"process {os.environ['RANK']} could not join the process group at {endpoint} within {seconds:.0f} s "
                                f"({type(e).__name__}: {str(e).splitlines()[0][:200]}); check that process 0 runs and that "
                                f"{endpoint} is reachable from this machine.") from None
-    wait = float(wait_timeout or os.environ.get('MAS_NBDEV_WAIT_TIMEOUT', 86400))
+    wait = _env_seconds('MAS_NBDEV_WAIT_TIMEOUT', wait_timeout, 86400)
     wait_group = dist.new_group(backend='gloo', timeout=timedelta(seconds=wait)) if dist.get_world_size() > 1 else None
     return Partition(dist.get_rank(), dist.get_world_size(), device, owns, wait_group)
 

@@ -4,12 +4,14 @@
 
 # %% ../nbs/15a_experiments.ipynb #4a74fdfb
 from __future__ import annotations
-import json, os, time, importlib, urllib.request
+import errno, json, math, os, time, importlib, urllib.request
+from filelock import FileLock, SoftFileLock
 from pathlib import Path
 import numpy as np
 import torch
 import mas_nbdev
 from .files import atomic_write
+from .checks import check_writable
 from .data import class_subset
 from .datasets import get_dataset
 from .evaluate import validation_split
@@ -29,18 +31,60 @@ CIFAR_CHECKPOINTS = {'idc': [10, 20, 50, 100, 200, 500, 1000, 2000], 'mas': [10,
 
 def _key(dataset, ipc, method, seed): return f"{dataset}/ipc{ipc}/{method}/seed{seed}"
 
+def _accs(r):
+    "Every accuracy a record holds ('acc' and 'accs' at any depth)."
+    if isinstance(r, dict):
+        for k, v in r.items(): yield from ([v] if k == 'acc' else v if k == 'accs' and isinstance(v, list) else _accs(v))
+    elif isinstance(r, list):
+        for v in r: yield from _accs(v)
+
+def _results_problem(obj)->str|None:
+    "What is wrong with the contents of a results file (None when nothing is)."
+    if not isinstance(obj, dict): return f"it holds a JSON {type(obj).__name__}, not an object of sections such as {{'runs': {{...}}}}"
+    for sec in ('runs', 'grid', 'reference'):
+        recs = obj.get(sec, {})
+        if not isinstance(recs, dict): return f"its section {sec!r} is a JSON {type(recs).__name__}, not an object of records"
+        for key, r in recs.items():
+            if not isinstance(r, dict): return f"{sec} {key!r} is a JSON {type(r).__name__}, not a record"
+            if (sec == 'reference' or 'row' in r) and not isinstance(r.get('common'), dict): return f"{sec} {key!r} has no 'common' evaluation"
+            if sec != 'reference' and 'row' not in r and not isinstance(r.get('history'), list): return f"{sec} {key!r} has no history"
+            bad = [a for a in _accs(r) if isinstance(a, bool) or not isinstance(a, (int, float)) or not (math.isfinite(a) and 0 <= a <= 100)]
+            if bad: return f"{sec} {key!r} has an accuracy of {bad[0]!r}, which is no percentage"
+
 def load_results(path:str|Path, # a results JSON file written by run_experiment
                 )->dict:
-    "The results file at `path` (an empty one when it does not exist yet)."
-    path = Path(path)
-    return json.loads(path.read_text()) if path.exists() else {'runs': {}}
+    "The results file at `path` (an empty one when it does not exist yet); a folder, or a file that is not a results file (cut short, another kind of JSON, a record without its evaluation, an accuracy beyond 100), refused in one message naming it."
+    path = Path(path).expanduser()
+    if path.is_dir(): raise ValueError(f"the results path {str(path)!r} is a folder; pass a file in it, such as {str(path/'results.json')!r}. Nothing was run.")
+    if not path.exists(): return {'runs': {}}
+    try: obj = json.loads(path.read_text(encoding='utf-8')); why = _results_problem(obj)
+    except UnicodeDecodeError: why = "it is not text"
+    except json.JSONDecodeError as e: why = f"it is not complete JSON ({e.msg} at line {e.lineno}, column {e.colno}): cut short, or edited by hand"
+    if why: raise ValueError(f"results file {str(path)!r} cannot be read: {why}. Restore it (e.g. git checkout), or move it away to start a new one. Nothing was run.")
+    return obj
+
+def _results_lock(path:Path):
+    "The lock of a results file (a hidden file beside it): the operating system's, or a lock file created exclusively where the file system has none."
+    lock = FileLock(str(path.with_name(f'.{path.name}.lock')), timeout=600)
+    try: lock.acquire(); lock.release(); return lock
+    except OSError as e:
+        if e.errno not in (errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOLCK, errno.EINVAL): raise
+    return SoftFileLock(str(path.with_name(f'.{path.name}.lock')), timeout=600)
 
 def write_results(obj:dict, # the results
                   path:str|Path, # the results file
-                 ):
-    "Write a results file atomically (`atomic_write`: a new temporary file in the same folder, then a rename; a planted link is replaced, never followed)."
-    text = json.dumps(obj, indent=1).encode()
-    atomic_write(path, lambda f: f.write(text))
+                  merge:bool=True, # keep the records another runner wrote to the file since (False: write `obj` alone, e.g. to drop a run)
+                 )->dict: # `obj`, with the records merged in
+    "Write a results file atomically (a new temporary file renamed into place: a planted link is replaced, never followed), under the file's lock, merged with the file as it is on disk: two runners on one file both keep their results."
+    path = Path(path).expanduser()
+    with _results_lock(path):
+        if merge and path.is_file() and not path.is_symlink():   # a link planted there is replaced, never read or followed
+            for sec, recs in load_results(path).items():
+                if isinstance(recs, dict) and isinstance(obj.setdefault(sec, {}), dict):
+                    for k, r in recs.items(): obj[sec].setdefault(k, r)   # this runner's records win; the others' are kept
+        text = json.dumps(obj, indent=1).encode()
+        atomic_write(path, lambda f: f.write(text))
+    return obj
 
 NOT_SETTINGS = ('device', 'checkpoint_every')   # condense arguments that cannot change a run's result
 LATER_SETTINGS = dict(norm_mean=None, norm_std=None, per_class=None, subset_seed=0, preset='published')   # added in 0.0.2, with the values runs had before
@@ -82,8 +126,9 @@ def run_jobs(results:str|Path, # the results file
              verbose:bool=True, # print a line per finished job
              fn:str='mas_nbdev.experiments:_condense_job', # 'module:function' of the library that turns a job into its record
             )->dict: # the results, as saved
-    "Run the jobs that `results[section]` lacks, seed by seed and longest first, `workers` at a time; save each record with its settings as it finishes, refuse one made with other settings."
-    res = load_results(results); done = res.setdefault(section, {})
+    "Run the jobs that `results[section]` lacks, seed by seed and longest first, `workers` at a time; save each record with its settings as it finishes (merged under the file's lock with what other runners wrote), refuse one made with other settings."
+    res = load_results(results); done = res.setdefault(section, {})   # a damaged file or a folder: refused before any job
+    if jobs: check_writable(results, 'results file')
     todo = []
     for key, want, job in jobs:
         if key in done:
@@ -96,7 +141,7 @@ def run_jobs(results:str|Path, # the results file
         else: todo.append((key, want, job))
     todo.sort(key=lambda t: (t[2]['seed'], -max(t[2].get('checkpoints') or [0])))   # seed by seed (a run cut short has whole seeds), longest first
     def finish(key, want, rec):
-        done[key] = dict(rec, settings=want); write_results(res, results)
+        done[key] = dict(rec, settings=want); write_results(res, results)   # merged with the file on disk, under its lock
         scored = [h for h in rec.get('history', []) if 'acc' in h]   # none for the initial images (a run of no iterations)
         if verbose and scored:
             print(f"{section} {key}: {scored[-1]['acc']:.1f}% after {scored[-1]['iteration']} iterations ({rec['wall_seconds']:.0f} s)", flush=True)
@@ -170,6 +215,7 @@ def lr_grid(results:str|Path, # path of the JSON results file: the grid goes int
             **overrides
            )->dict: # the results, as saved
     "Validation accuracy of each method at each lr_img: condense on the training data less a validation split, evaluate on that split; `overrides` go to `condense`."
+    load_results(results)   # a damaged results file or a folder: refused before the data is loaded
     train, _ = get_dataset(dataset)
     data = condense_settings(dataset, ipcs[0], methods[0], **{k: v for k, v in overrides.items() if k in ('preset', 'per_class', 'subset_seed')})
     if data.get('per_class'): train = class_subset(train, data['per_class'], data['subset_seed'])   # the validation split is carved from the subset

@@ -6,13 +6,17 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np
-import matplotlib.axes
+import importlib
+class _Matplotlib:
+    "matplotlib's submodules, imported when first read (by the annotations' readers): a broken MPLBACKEND cannot stop this module's import."
+    def __getattr__(self, name:str): return importlib.import_module(f'matplotlib.{name}')
+matplotlib = _Matplotlib()   # `ax:matplotlib.axes.Axes` still names the class; the functions that draw import pyplot themselves
 from .files import atomic_write
 from .experiments import grid_scores, chosen_lr
 from .table import TABLE_ROWS, reference_key
 
 # %% auto #0
-__all__ = ['PAPER_ROWS', 'PAPER_GAINS', 'PAPER_NAMES', 'STYLE', 'PUBLISHED', 'grid_table', 'curve', 'cost_to_reach',
+__all__ = ['matplotlib', 'PAPER_ROWS', 'PAPER_GAINS', 'PAPER_NAMES', 'STYLE', 'PUBLISHED', 'grid_table', 'curve', 'cost_to_reach',
            'speedup_table', 'accuracy_table', 'paper_table', 'plot_curves', 'figure3', 'figure4', 'summary_table',
            'results_table', 'table_ranking', 'table_speedup', 'work_dir']
 

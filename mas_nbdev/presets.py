@@ -19,6 +19,7 @@ from .datasets import IMAGENET_SUBSETS
 from .evaluate import imagenet_eval_epochs
 from .evaluate import PROTOCOLS
 from .methods import METHODS, method_of, method_settings, check_used
+from .preflight import check_settings
 
 # %% ../nbs/10_presets.ipynb #ec154594
 IDC_FAMILY = ('idc', 'perturb', 'mas', 'early')   # the methods of IDC's loop
@@ -248,7 +249,8 @@ def condense_settings(name:str, # dataset name ('custom' or unknown names get th
     if s['iterations'] < 0 or s['inner_loop'] < 1 or s.get('outer_loop', 1) < 1:
         raise ValueError("iterations must be >= 0, and inner_loop and outer_loop >= 1.")
     keep = method_settings(method)
-    return dict(dataset=name, ipc=ipc, method=method, seed=seed, **{k: v for k, v in s.items() if k in keep})
+    out = dict(dataset=name, ipc=ipc, method=method, seed=seed, **{k: v for k, v in s.items() if k in keep})
+    return check_settings(out, given)   # every setting of the method in range, all problems in one message (preflight)
 
 def eval_settings(s:dict, # settings from condense_settings
                   protocol:str=None, # a key of PROTOCOLS, or 'own' (default: the run's `protocol` setting)

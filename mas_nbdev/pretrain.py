@@ -17,7 +17,7 @@ from .files import write_checkpoint, read_checkpoint, register_plain, register_k
 import warnings
 
 # %% auto #0
-__all__ = ['ModelPool', 'pretrain_pool']
+__all__ = ['WEIGHT_BOUND', 'ModelPool', 'pretrain_pool']
 
 # %% ../nbs/04_pretrain.ipynb #9a73f029
 def _full_spec(spec:dict)->dict:
@@ -35,6 +35,8 @@ def _full_spec(spec:dict)->dict:
 def _fmt(d:dict, keys)->str: return ', '.join(f"{k}={d[k]!r}" if k in d else f"{k} unset" for k in keys)
 
 # %% ../nbs/04_pretrain.ipynb #cce2eb3a
+WEIGHT_BOUND = 1e6   # no weight or running statistic of a trained network comes near this: larger values mark a damaged or crafted file
+
 @register_plain   # a file (a checkpoint) may hold a pool: written as its fields, rebuilt on load
 class ModelPool:
     "K pretrained (early-stage) networks as state dicts, with the spec, data and settings that made them."
@@ -60,8 +62,9 @@ class ModelPool:
     def check(self, spec:dict=None, # the spec this run needs (None: not checked)
               dataset:str=None, # the dataset this run uses (None: not checked)
               fingerprint:str=None, # data_fingerprint of this run's data (None: not checked)
+              where:str='pool', # how the message names the pool (ModelPool.load: its file)
              ):
-        "Raise a `ValueError` naming the differences when the pool was made for another network or dataset."
+        "Raise a `ValueError` naming the differences when the pool was made for another network or dataset, or its weights cannot be its network's."
         have, need = _full_spec(self.spec), ({} if spec is None else _full_spec(spec))
         keys = [k for k in dict.fromkeys([*need, *have]) if spec is not None and have.get(k) != need.get(k)]
         have['dataset'], need['dataset'] = self.dataset, dataset
@@ -72,6 +75,22 @@ class ModelPool:
         if fingerprint and self.fingerprint and not same_data(self.fingerprint, fingerprint):
             raise ValueError(f"pool was made on other data (same name {self.dataset!r} and shape, other labels or pixels: fingerprint "
                              f"{self.fingerprint} there, {fingerprint} now); delete the file or pass a pool made on this data.")
+        why = self.weights_problem()
+        if why: raise ValueError(f"{where} cannot be used: {why} (a damaged or crafted pool); delete it to build it again, or pass another.")
+
+    def weights_problem(self)->str|None:
+        "What is wrong with the members' weights for the pool's own spec, all problems in one line (None when nothing is): entries, shapes, non-finite or huge values."
+        try:
+            with torch.random.fork_rng(devices=[]): ref = make_net(self.spec).state_dict()
+        except Exception as e: return f"its spec {self.spec!r} builds no network ({type(e).__name__})"
+        bad = []
+        for i, st in enumerate(self.states):
+            if set(st) != set(ref): bad.append(f"member {i} has entries {sorted(set(st) ^ set(ref))[:3]} where its network has {len(ref)} others"); continue
+            for k, v in st.items():
+                if tuple(v.shape) != tuple(ref[k].shape): bad.append(f"member {i}'s {k} is {'x'.join(map(str, v.shape))}, not {'x'.join(map(str, ref[k].shape))}")
+                elif v.is_floating_point() and not bool(torch.isfinite(v).all()): bad.append(f"member {i}'s {k} holds non-finite values")
+                elif v.is_floating_point() and v.numel() and float(v.abs().max()) > WEIGHT_BOUND: bad.append(f"member {i}'s {k} holds values as large as {float(v.abs().max()):.3g}")
+        return '; '.join(bad[:4]) + (f"; and {len(bad) - 4} more" if len(bad) > 4 else '') if bad else None
 
     def net(self, i:int=None, # member index; None draws one uniformly at random
             generator:torch.Generator=None, # CPU generator for the draw (default: torch's global RNG)
@@ -102,7 +121,7 @@ class ModelPool:
             d = _legacy_pool(path)   # a pool of an older version, without a checksum
             if d is None: raise
         pool = cls(d['states'], d['spec'], d['dataset'], d['epochs'], d['seeds'], d['accuracies'], d['settings'], d.get('fingerprint'))
-        pool.check(spec, dataset, fingerprint)
+        pool.check(spec, dataset, fingerprint, where=f"pool {str(path)!r}")
         return pool
 
     def __repr__(self):

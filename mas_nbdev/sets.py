@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_sets.ipynb #ab31b458
 from __future__ import annotations
-import hashlib, json, math, pickle, re, warnings
+import hashlib, json, math, numbers, pickle, re, warnings
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -23,6 +23,8 @@ from .models import spec_from_settings
 from .archs import arch_spec
 from .evaluate import validation_split
 from .files import atomic_write
+from .folders import class_folders, image_files, read_image_folder, check_export_folder, clear_export, write_pngs
+from .preflight import as_count, warn_normalisation
 
 # %% auto #0
 __all__ = ['FORMATS', 'main', 'lrs', 'ars', 'infer_space', 'detect_format', 'load_set', 'evaluate_set', 'set_report',
@@ -50,7 +52,7 @@ def ars(syn_aug:float, # test accuracy (%) of the set, trained with augmentation
     return _to_unit((gamma * (syn_aug - rand_aug) + (1 - gamma) * (syn_plain - rand_plain)) / 100)
 
 # %% ../nbs/15_sets.ipynb #d4a39d13
-from .tm import ZCA, whiten
+from .zca import ZCA, whiten
 
 # %% ../nbs/15_sets.ipynb #67b37b12
 def infer_space(x:Tensor, # stored images N x C x H x W, float
@@ -79,25 +81,22 @@ FORMATS = {
     'idc': "IDC/Acc-DD saved data: an [images, labels] pair stored at a multi-formation factor (--factor)",
     'folder': "a folder with one subfolder of PNG/JPEG images per class",
 }
-_IMAGE_FILES = ('.png', '.jpg', '.jpeg')
 
 def _refuse(path, why:str)->ValueError:
     return ValueError(f"{str(path)!r} is not a distilled set this library reads ({why}); accepted: " + '; '.join(FORMATS.values()) + '.')
 
 def _load_tensors(path:Path):
     "The contents of a torch file, read with weights_only: tensors and plain data only, no code run."
+    head = path.read_bytes()[:6] if path.is_file() else b''
+    if head == b'\x93NUMPY' or (head[:2] == b'PK' and path.suffix == '.npz'):   # numpy's own files: say so, and how to convert them
+        raise _refuse(path, f"it is a numpy {path.suffix or '.npy'} file: convert it with torch.save([torch.from_numpy(images), torch.from_numpy(labels)], 'set.pt'), images N x C x H x W")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter('ignore'); return torch.load(path, map_location='cpu', weights_only=True)
-    except pickle.UnpicklingError:
+    except pickle.UnpicklingError as e:
+        if 'numpy' in str(e): raise _refuse(path, "it holds numpy arrays, which a weights-only read refuses: save them as tensors, torch.save([torch.from_numpy(images), torch.from_numpy(labels)], 'set.pt')") from None
         raise _refuse(path, "it holds objects other than tensors and plain data, so it was not unpickled and no code in it ran") from None
     except Exception as e: raise _refuse(path, f"unreadable as a torch file: {type(e).__name__}") from None
-
-def _class_folders(p:Path)->list:
-    "Subfolders of `p` that hold image files, in class order (a leading number first, then the name)."
-    subs = [d for d in p.iterdir() if d.is_dir() and any(f.suffix.lower() in _IMAGE_FILES for f in d.iterdir())]
-    key = lambda d: (int(m.group()) if (m := re.match(r'\d+', d.name)) else math.inf, d.name)
-    return sorted(subs, key=key)
 
 def detect_format(path, # a file or folder
                  )->tuple: # (a key of FORMATS, the file's contents when they were read to tell)
@@ -107,7 +106,7 @@ def detect_format(path, # a file or folder
     if p.is_dir():
         if (p/'datacard.json').is_file(): return 'export', None
         if (p/'images_best.pt').is_file(): return 'mtt', None
-        if _class_folders(p): return 'folder', None
+        if any(image_files(d) for d in class_folders(p)): return 'folder', None
         raise _refuse(p, "a folder without datacard.json, images_best.pt or class subfolders of images")
     if re.fullmatch(r'images_.*\.pt', p.name) and p.with_name('labels_' + p.name[7:]).is_file(): return 'mtt', None
     obj = _load_tensors(p)
@@ -147,15 +146,10 @@ def _read_mtt(p:Path)->tuple:
     if lr is not None and not (isinstance(lr, Tensor) and lr.numel() == 1 and torch.isfinite(lr).all() and lr > 0): raise _refuse(p, "its learned lr is not one positive number")
     return x, y, dict(method='mtt', syn_lr=None if lr is None else float(lr), note=f"learned lr {float(lr):.4g}" if lr is not None else "no learned lr file")
 
-def _read_folder(p:Path, channels:int)->tuple:
-    from PIL import Image
-    xs, ys = [], []
-    for c, d in enumerate(_class_folders(p)):
-        for f in sorted(f for f in d.iterdir() if f.suffix.lower() in _IMAGE_FILES):
-            with Image.open(f) as im: a = torch.from_numpy(np.array(im.convert('L' if channels == 1 else 'RGB')))
-            xs.append(a[None] if a.ndim == 2 else a.permute(2, 0, 1)); ys.append(c)
-    if len({x.shape for x in xs}) > 1: raise ValueError(f"the images under {str(p)!r} differ in size ({sorted({tuple(x.shape) for x in xs})[:3]}); a set has one image size.")
-    return torch.stack(xs).float() / 255, torch.tensor(ys), dict(method=None, space='pixel', note="8-bit image files: pixels in [0, 1]")
+def _read_folder(p:Path, train:ImageData)->tuple:
+    "A folder of image files, one subfolder per class, each matched to its class of `train` by name (folders.read_image_folder)."
+    x, y, note = read_image_folder(p, train.classes, train.num_classes, train.channels, train.im_size, train.name)
+    return x, y, dict(method=None, space='pixel', note=note)
 
 def _read_export(p:Path)->tuple:
     "The set of an export folder, every file checked against its checksum in datacard.json first."
@@ -187,20 +181,34 @@ def load_set(path, # a file or folder in one of FORMATS
             )->SyntheticSet: # in pixel or normalised units; its settings say what was found
     "A distilled set of any of FORMATS as a `SyntheticSet`, its format, space and method stated in its settings."
     p, name = Path(path).expanduser(), train.name
+    if factor is not None:   # a positive whole number that leaves patches of at least a pixel (0 is not 1, 2.5 is not 2)
+        if isinstance(factor, (bool, np.bool_)) or not isinstance(factor, numbers.Integral) or factor < 1:
+            raise ValueError(f"--factor must be a positive whole number (the multi-formation factor: IDC uses 2 on 32x32 images, 3 on 224x224), got {factor!r}.")
+        if factor > min(train.im_size): raise ValueError(f"--factor {factor} would cut each {'x'.join(map(str, train.im_size))} image of {name} into patches smaller than a pixel; use a factor of at most {min(train.im_size)}.")
+        factor = int(factor)
     fmt, obj = detect_format(p)
     if fmt in ('mas_nbdev', 'export'):
         syn, card = (SyntheticSet.load(p), None) if fmt == 'mas_nbdev' else _read_export(p)
         _check_fits(syn.num_classes, syn.images.shape[1:], train, name)
+        if zca: raise ValueError(f"--zca: {str(p)!r} records the space of its images ({syn.space}); drop --zca.")
+        if factor is not None and factor != syn.factor: raise ValueError(f"--factor {factor}: {str(p)!r} records factor {syn.factor}; drop --factor.")
         syn.settings = {**syn.settings, 'format': fmt, 'space_note': f"{syn.space}, as recorded in the file", 'source': str(p)}
         if method: syn.settings['method'] = method
         return syn
     if fmt == 'idc' and factor is None:
         raise ValueError(f"{str(p)!r} is IDC/Acc-DD data, stored at a multi-formation factor the file does not record: pass --factor (IDC's default is 2).")
+    if zca and fmt == 'folder': raise ValueError(f"--zca: the image files of {str(p)!r} hold pixels, not ZCA-whitened values; drop --zca.")
     x, y, info = (_read_dc(p, obj, index) if fmt == 'dc' else _read_mtt(p) if fmt == 'mtt' else
-                  _read_folder(p, train.channels) if fmt == 'folder' else (*_pair(*obj, p), dict(method=None, note='')))
-    k = int(y.max()) + 1 if len(y) else 0
+                  _read_folder(p, train) if fmt == 'folder' else (*_pair(*obj, p), dict(method=None, note='')))
+    if not len(y): raise ValueError(f"{str(p)!r} holds no images.")
+    lo, hi = int(y.min()), int(y.max())
+    if lo < 0: raise ValueError(f"{str(p)!r} has label {lo} (image {int(y.argmin())}); class labels run 0..K-1 and {lo} is no class: remove those images or remap the labels.")
+    if lo == 1 and hi == train.num_classes: raise ValueError(f"the labels of {str(p)!r} run 1..{hi}: remap them to 0..{hi - 1} (labels - 1), the classes of {name}.")
+    k = hi + 1
     _check_fits(k, x.shape[1:], train, name)
     if zca:
+        if infer_space(x, train.mean, train.std)[0] == 'pixel':
+            raise ValueError(f"--zca: the values of {str(p)!r} look like pixels in [0, 1] ({infer_space(x, train.mean, train.std)[1]}), not ZCA-whitened ones; drop --zca.")
         x, found, note = ZCA().fit(train.images).inverse(x), 'pixel', f"ZCA space (--zca; whitening fitted on {name}'s training set)"
     elif space is not None:
         if space not in SPACES: raise ValueError(f"unknown space {space!r}; choose one of {SPACES}.")
@@ -252,8 +260,11 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
                  plan_only:bool=False, # train nothing: return the set and the evaluations a run would make ('phases')
                 )->dict: # synset, protocol, synthetic, random (EvalResults), full, lrs, ars (with plan_only: synset, phases); with archs, archs and archs_random (name -> EvalResult)
     "Evaluate a distilled set of any format under one protocol, beside random real images of equal storage, with LRS/ARS when its method is known."
+    for k, v in dict(epochs=epochs, repeats=repeats, full_epochs=full_epochs).items():   # 0 epochs would score untrained networks
+        if v is not None: as_count(v, f"{k} (--{k.replace('_', '-')})")
     name, train, test = as_train_test(dataset, root)
     if test is None: raise ValueError("evaluate_set needs a test set: pass a dataset name or a (train, test) pair.")
+    warn_normalisation(train, test)
     syn = path if isinstance(path, SyntheticSet) else load_set(path, train, index, factor, space, zca, method)
     _check_fits(syn.num_classes, syn.images.shape[1:], train, name)
     for a in archs or []: arch_spec(train, a)   # an unknown network is refused before any training
@@ -315,20 +326,6 @@ def set_report(r:dict, # what evaluate_set returned
 # %% ../nbs/15_sets.ipynb #7732f36f
 def _sha256(path)->str: return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
-def _png(img:Tensor, path:Path):
-    "One image (C x H x W, pixel units) as an 8-bit PNG."
-    from PIL import Image
-    a = (img.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).numpy()
-    atomic_write(path, lambda f: Image.fromarray(a[..., 0] if a.shape[2] == 1 else a).save(f, format='png'))
-
-def _pngs(x:Tensor, folder:Path, per:int, names:list)->list:
-    "One PNG per image, `per` images per class, into one subfolder per class (`003_name`); the paths written."
-    out = []
-    for i, img in enumerate(x):
-        c = i // per
-        out.append(folder/f"{c:03d}_{re.sub(r'[^A-Za-z0-9_.-]', '_', str(names[c]))}"/f"{i % per:04d}.png"); _png(img, out[-1])
-    return out
-
 @patch
 def export(self:SyntheticSet, folder, # where to write (created)
            decoded:bool=False, # also one PNG per decoded image, under decoded/
@@ -337,10 +334,14 @@ def export(self:SyntheticSet, folder, # where to write (created)
            evaluation_settings:dict=None, # how it was evaluated (epochs, repeats, ...), recorded as given
           )->Path: # the data card
     "PNGs in class folders, the tensors and `datacard.json` (settings, evaluation, version, checksums) in `folder`."
-    folder = Path(folder).expanduser()
-    names, px = self.settings.get('classes') or [str(c) for c in range(self.num_classes)], to_pixel_units(self.images.detach().cpu(), self.space, self.mean, self.std)
-    files = [self.save(folder/'synset.pt'), *_pngs(px, folder/'stored', self.ipc, names)]
-    if decoded: files += _pngs(self.decode()[0].cpu(), folder/'decoded', self.ipc * self.factor ** 2, names)
+    folder, names = Path(folder).expanduser(), self.settings.get('classes') or [str(c) for c in range(self.num_classes)]
+    if not isinstance(names, (list, tuple)) or len(names) < self.num_classes:   # before anything is written
+        raise ValueError(f"the set has {self.num_classes} classes but its settings name {len(names) if isinstance(names, (list, tuple)) else 'no list of'} "
+                         f"class(es) ({str(names)[:80]}); set syn.settings['classes'] to one name per class, or delete it to number them.")
+    clear_export(folder, check_export_folder(folder))   # a file, a link or foreign files refused; an earlier export's own files removed
+    px = to_pixel_units(self.images.detach().cpu(), self.space, self.mean, self.std)
+    files = [self.save(folder/'synset.pt'), *write_pngs(px, folder/'stored', self.ipc, names)]   # class names cut to folders.NAME_CHARS
+    if decoded: files += write_pngs(self.decode()[0].cpu(), folder/'decoded', self.ipc * self.factor ** 2, names)
     err = ((px.clamp(0, 1) * 255).round() / 255 - px).abs()
     result = lambda r: None if r is None else dict(protocol=r.protocol, lr=r.lr, accs=r.accs, mean=r.mean, std=r.std)
     card = dict(card='mas_nbdev data card 1', library=f"mas_nbdev {mas_nbdev.__version__}", method=self.settings.get('method'),

@@ -16,64 +16,18 @@ from .augment import DSA
 from .train import train_epoch
 from .files import write_checkpoint, read_checkpoint
 from .synthetic import to_pixel_units
-from .checks import kept_rng, flops_of
+from .checks import kept_rng, flops_of, check_writable
+from .pretrain import WEIGHT_BOUND
 from .files import sweep_temps
 from .baselines import SetSGD, iteration_record
+from .zca import ZCA, Whitened, whiten
 
 # %% auto #0
-__all__ = ['EXPERT_SETTINGS', 'TM_HOOKS', 'ZCA', 'Whitened', 'whiten', 'method_space', 'flat_params', 'unflatten',
-           'check_unrollable', 'train_expert', 'Experts', 'train_experts', 'student_end', 'trajectory_loss',
-           'next_expert', 'student_net', 'student_aug', 'tm_iteration', 'unroll_memory', 'tm_run_iteration']
+__all__ = ['EXPERT_SETTINGS', 'TM_HOOKS', 'method_space', 'flat_params', 'unflatten', 'check_unrollable', 'train_expert',
+           'Experts', 'train_experts', 'student_end', 'trajectory_loss', 'next_expert', 'student_net', 'student_aug',
+           'tm_iteration', 'unroll_memory', 'tm_run_iteration']
 
-# %% ../nbs/08a_tm.ipynb #a8abfbfd
-class ZCA:
-    "ZCA whitening (kornia `ZCAWhitening` semantics): fitted on training images in [0, 1], applied to or undone on any images of that shape."
-    def __init__(self, eps:float=0.1, # added to every eigenvalue of the covariance (MTT: 0.1)
-                ): self.eps, self.mean, self.W, self.W_inv = eps, None, None, None
-
-    def fit(self, images:Tensor, # training images N x C x H x W in [0, 1] (or uint8), not normalised
-            chunk:int=4096, # images per step of the covariance sum
-           )->ZCA:
-        "Mean and unbiased covariance of the flattened images, and the whitening matrix and its inverse."
-        n, s1, s2 = len(images), 0., 0.
-        for i in range(0, n, chunk):
-            x = to_float(images[i:i + chunk]).flatten(1).double().cpu()
-            s1, s2 = s1 + x.sum(0), s2 + x.T @ x
-        self.shape, self.mean = tuple(images.shape[1:]), s1 / n
-        lam, u = torch.linalg.eigh((s2 - n * torch.outer(self.mean, self.mean)) / (n - 1))
-        lam = lam.clamp(min=0)   # round-off can leave tiny negative eigenvalues
-        self.W, self.W_inv = (u * (lam + self.eps).rsqrt()) @ u.T, (u * (lam + self.eps).sqrt()) @ u.T
-        return self
-
-    def _map(self, x:Tensor, m:Tensor, shift:Tensor, sign:int)->Tensor:
-        if self.W is None: raise ValueError("this ZCA is not fitted: call fit(train_images) first.")
-        if tuple(x.shape[1:]) != self.shape: raise ValueError(f"ZCA fitted on {'x'.join(map(str, self.shape))} images, got {'x'.join(map(str, x.shape[1:]))}.")
-        flat = x.detach().flatten(1).double().cpu()
-        y = (flat - shift) @ m if sign < 0 else flat @ m + shift
-        return y.reshape(x.shape).to(x.dtype if x.is_floating_point() else torch.float32).to(x.device)
-
-    def __call__(self, x:Tensor)->Tensor: "Whiten `x` (pixels in [0, 1])."; return self._map(to_float(x), self.W, self.mean, -1)
-    def inverse(self, z:Tensor)->Tensor: "Pixels from whitened `z`."; return self._map(z, self.W_inv, self.mean, 1)
-
-# %% ../nbs/08a_tm.ipynb #cfbf69de
-class Whitened:
-    "An evaluation set in ZCA space: ImageData's fields, values not in [0, 1], and no further normalisation."
-    def __init__(self, images:Tensor, # whitened images, N x C x H x W
-                 labels:Tensor, # their labels
-                 num_classes:int, # K
-                ): self.images, self.labels, self.num_classes = images, labels, num_classes
-    @property
-    def mean(self)->tuple: return (0.,) * self.images.shape[1]
-    @property
-    def std(self)->tuple: return (1.,) * self.images.shape[1]
-    def to(self, device): return self if self.images.device == torch.device(device) else Whitened(self.images.to(device), self.labels.to(device), self.num_classes)
-
-def whiten(data:ImageData, # a test or validation set, pixels in [0, 1]
-           zca:ZCA, # the fitted whitening
-          )->Whitened:
-    "`data` in ZCA space, as `evaluate` takes an evaluation set (the test set of a whitened run, its validation split)."
-    return Whitened(zca(data.images), data.labels, data.num_classes)
-
+# %% ../nbs/08a_tm.ipynb #tmspace2
 def method_space(data:ImageData, # real images, pixels in [0, 1]
                  zca:ZCA=None, # the fitted whitening, or None for mean/std normalisation
                 )->Tensor: # the images as TM's networks see them
@@ -175,15 +129,18 @@ def _read_expert(path:Path, i:int, settings:dict, fingerprint:str)->dict:
     "Expert file `path`, refused unless it is expert `i` of a buffer with these settings, on this data."
     d = read_checkpoint(path, kind='expert trajectory')   # the safe format: checksummed, never runs code
     snaps, e = d.get('snapshots'), settings['buffer_epochs']
-    if d.get('index') != i: raise ValueError(f"expert file {str(path)!r} holds expert {d.get('index')!r}, not {i}: files of the buffer were renamed or mixed; rebuild it.")
-    if not (isinstance(snaps, Tensor) and snaps.dtype == torch.float32 and snaps.ndim == 2 and len(snaps) == e + 1 and bool(torch.isfinite(snaps).all())):
-        raise ValueError(f"expert file {str(path)!r} does not hold {e + 1} finite float32 snapshots; delete it and build again (the other experts are kept).")
-    if _mismatch(d.get('settings', {}), settings):
+    if _mismatch(d.get('settings', {}), settings):   # first: a buffer of other settings is that, not a damaged file
         raise ValueError(f"the experts in {str(path.parent)!r} were trained with other settings ({_mismatch(d.get('settings', {}), settings)}); "
                          "pass another experts folder, or delete this one to train them again.")
     if not same_data(d.get('fingerprint', ''), fingerprint):
         raise ValueError(f"the experts in {str(path.parent)!r} were trained on other data (fingerprint {d.get('fingerprint')}, now {fingerprint}); "
                          "pass another experts folder, or delete this one to train them again.")
+    if d.get('index') != i: raise ValueError(f"expert file {str(path)!r} holds expert {d.get('index')!r}, not {i}: files of the buffer were renamed or mixed; rebuild it.")
+    if not (isinstance(snaps, Tensor) and snaps.dtype == torch.float32 and snaps.ndim == 2 and len(snaps) == e + 1 and bool(torch.isfinite(snaps).all())):
+        raise ValueError(f"expert file {str(path)!r} does not hold {e + 1} finite float32 snapshots; delete it and build again (the other experts are kept).")
+    if snaps.numel() and float(snaps.abs().max()) > WEIGHT_BOUND:   # finite, but no training reaches it: a damaged or crafted file
+        raise ValueError(f"expert file {str(path)!r} holds parameters as large as {float(snaps.abs().max()):.3g}, which no training reaches: "
+                         "a damaged or crafted file; delete it and build again (the other experts are kept).")
     return d
 
 # %% ../nbs/08a_tm.ipynb #0ed7ac63
@@ -203,8 +160,8 @@ def train_experts(train:ImageData, # the real training data (pixels in [0, 1])
     "The expert buffer: `n` trajectories of `epochs` epochs, trained (or, in `folder`, resumed and checked) on `train`."
     settings = _buffer_settings(spec, epochs, lr, batch, strategy, zca is not None, seed)
     fingerprint, images = data_fingerprint(train), None
+    if folder is not None: folder = check_writable(folder, 'experts folder', folder=True); sweep_temps(folder)   # '' or a file refused; leftovers swept
     ex = Experts(settings, fingerprint, n, folder)
-    if folder is not None: Path(folder).mkdir(parents=True, exist_ok=True); sweep_temps(folder)   # leftovers of a write killed midway
     kept = []
     for i in range(n):
         if folder is not None and ex.path(i).exists():
@@ -327,9 +284,7 @@ def unroll_memory(spec:dict, # the student's spec
 # %% ../nbs/08a_tm.ipynb #03718e79
 def _tm_setup(train, test, spec, s, device, given, checkpoint)->tuple:
     "(the buffer and the whitening, setup seconds, setup FLOPs); the memory projection printed."
-    if s['max_start_epoch'] + s['expert_epochs'] > s['buffer_epochs']:
-        raise ValueError(f"max_start_epoch ({s['max_start_epoch']}) + expert_epochs ({s['expert_epochs']}) must be at most buffer_epochs ({s['buffer_epochs']}): "
-                         "a segment would end after the experts' last epoch; lower them or train longer experts.")
+    if given is not None and not isinstance(given, Experts): check_writable(given, 'experts folder', folder=True)   # '' or a file: before any work
     zca = ZCA().fit(train.images) if s['zca'] else None
     if isinstance(given, Experts):
         _check_buffer(given, spec, s, data_fingerprint(train)); ex = given
@@ -392,6 +347,9 @@ def tm_run_iteration(it:int, # iterations done so far
     rec = iteration_record(it, st, part, lambda: tm_iteration(syn.images, syn.labels, st['img_opt'], st['syn_lr'], st['lr_opt'], st['setup']['experts'],
                                                     st['cursor'], st['student'][0], s['syn_steps'], s['expert_epochs'], s['max_start_epoch'],
                                                     s['batch_syn'], st['student'][1], st['gens'][0]))
+    if not math.isfinite(rec['loss']):   # the expert segment of this iteration, named in the runner's message
+        ex, i = st['setup']['experts'], st['cursor']['order'][st['cursor']['pos'] - 1]
+        rec['source'] = str(ex.path(i)) if ex.folder is not None else f"expert {i} of the buffer given"
     return {**rec, 'syn_lr': float(st['syn_lr'].detach())}
 
 TM_HOOKS = dict(setup=_tm_setup, init=_tm_init, start=_tm_start, state=_tm_state, restore=_tm_restore, evaluation=_tm_evaluation, finish=_tm_finish)
