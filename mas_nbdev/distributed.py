@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_distributed.ipynb #95b1970a
 from __future__ import annotations
-import math, os, warnings
+import math, os, re, warnings
 from datetime import timedelta
 import torch
 import torch.distributed as dist
@@ -12,7 +12,16 @@ from torch import nn, Tensor
 from .synthetic import class_rows
 
 # %% auto #0
-__all__ = ['partition', 'world_size', 'process_rank', 'split_summary', 'Partition', 'process_device', 'process_partition']
+__all__ = ['partition', 'error_line', 'world_size', 'process_rank', 'split_summary', 'Partition', 'process_device',
+           'process_partition']
+
+# %% ../nbs/17_distributed.ipynb #errline1
+def error_line(e:BaseException, # an error from torch.distributed (or any)
+               width:int=200, # at most this many characters
+              )->str: # its first line, without the C++ source location, cut at a word
+    "An error's first line as a message quotes it: gloo's and NCCL's `[/path/to/file.cc:545] ` prefix dropped, cut at a word boundary with ' ...'."
+    line = re.sub(r'^\[[^\]]*\.(?:cc|cpp|h|hpp):\d+\]\s*', '', (str(e).strip().splitlines() or [type(e).__name__])[0])
+    return line if len(line) <= width else line[:width].rsplit(' ', 1)[0] + ' ...'
 
 # %% ../nbs/17_distributed.ipynb #6bac8f40
 def _env_int(name:str, default:int)->int:
@@ -149,7 +158,7 @@ class Partition:
             keep = (f"the checkpoint {str(checkpoint)!r} (iteration {done} or earlier) is kept: rerun the same command, with any "
                     f"number of processes, to resume" if checkpoint else "no checkpoint was asked for: pass checkpoint= so that a rerun resumes")
             raise RuntimeError(f"process {self.rank} of {self.world}: a collective operation failed after iteration {done} "
-                               f"({type(e).__name__}: {str(e).splitlines()[0][:200]}); another process probably died or stopped "
+                               f"({type(e).__name__}: {error_line(e)}); another process probably died or stopped "
                                f"answering; {keep}.") from e
 
     def close(self):
@@ -204,7 +213,7 @@ def process_partition(distributed:bool=None, # None: join a process group when r
         try: dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', timeout=timedelta(seconds=seconds))
         except Exception as e:
             raise RuntimeError(f"process {os.environ['RANK']} could not join the process group at {endpoint} within {seconds:.0f} s "
-                               f"({type(e).__name__}: {str(e).splitlines()[0][:200]}); check that process 0 runs and that "
+                               f"({type(e).__name__}: {error_line(e)}); check that process 0 runs and that "
                                f"{endpoint} is reachable from this machine.") from None
     wait = _env_seconds('MAS_NBDEV_WAIT_TIMEOUT', wait_timeout, 86400)
     wait_group = dist.new_group(backend='gloo', timeout=timedelta(seconds=wait)) if dist.get_world_size() > 1 else None
