@@ -90,7 +90,7 @@ def evaluate(images:Tensor, # the (decoded) training images, N x C x H x W in [0
              checkpoints:int=10, # test also after every epochs/checkpoints epochs, for the secondary best-of-checkpoints figure (0: no)
              schedule:str='idc', # learning-rate schedule of train_net: 'idc', 'dc' or 'step'
              single:bool=False, # one DSA op per batch (the DC/DSA/DM protocols)
-             arch:str=None, # an evaluation network by name (`arch_spec`: 'resnet18', 'convnet_bn', ...); its ConvNet names start from `spec`
+             arch:str=None, # an evaluation network by name (arch_spec: 'resnet18', 'convnet_bn', ...); its ConvNet names start from spec
             )->EvalResult:
     "Test accuracy of fresh networks trained on `images`/`labels` with the paper's evaluation protocol."
     _check_eval(images, labels, test, epochs, repeats)   # before any training
@@ -176,7 +176,7 @@ def evaluate_random(train:ImageData, # the real training set
                     test:ImageData, # the real test set
                     ipc:int, # images per class in each random subset
                     seed:int=0, # repeat r draws its subset, and trains, with seed + r
-                    transform:callable=None, # applied to each subset's images first (TM's ZCA whitening: `test` must be in that space too)
+                    transform:callable=None, # applied to each subset's images first (TM's ZCA whitening: the test set must be in that space too)
                     **kwargs,
                    )->EvalResult:
     "The evaluation protocol (the other arguments are `evaluate`'s) on a fresh random subset of `ipc` real images per class for every repeat."
@@ -227,8 +227,8 @@ def validation_split(train:ImageData, # the training data
 def evaluate_archs(images:Tensor, # the training images of the set, N x C x H x W in [0, 1]
                    labels:Tensor, # their labels
                    test:ImageData, # the real test set
-                   archs:list, # evaluation networks by name (`arch_spec`); 'convnet' is `spec` itself
-                   protocol:str='common', # a key of PROTOCOLS; 'common' chooses each network's lr on `val`
+                   archs:list, # evaluation networks by name (arch_spec); 'convnet' is spec itself
+                   protocol:str='common', # a key of PROTOCOLS; 'common' chooses each network's lr on val
                    val:ImageData=None, # a validation split of the real training data ('common' needs it)
                    spec:dict=None, # the condensation network's spec, from which the ConvNet names start (default: net_spec(test))
                    lr_by_arch:dict=None, # learning rates already chosen, by network name: those networks skip the choice
