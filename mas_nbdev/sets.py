@@ -273,16 +273,16 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
     kw.update({k: v for k, v in dict(epochs=epochs, repeats=repeats).items() if v is not None})
     (x, y), rand, val = syn.decode(), random_subset(train, syn.ipc, seed), validation_split(train)[1]
     xr, xf = rand.images, train.images
-    if s.get('zca'):
-        w = ZCA().fit(train.images)
-        x, xr, xf = w(x), w(xr), w(xf)
-        test, val = whiten(test, w), whiten(val, w)
     trainings = kw['repeats'] + (len(COMMON_LR_GRID) if kw['lr'] == 'validation' else 0)   # 'common' first trains one network per lr on validation data
     phases = [('the distilled set', len(x), kw['epochs']), ('random real images', len(xr), kw['epochs'])]
     if scores and method: phases += [('the full training set', len(xf), full_epochs or kw['epochs']), ('the distilled set, no augmentation', len(x), kw['epochs']),
                                      ('random real images, no augmentation', len(xr), kw['epochs'])]
     for a in archs or []: phases += [(f'the distilled set on {a}', len(x), kw['epochs']), (f'random real images on {a}', len(xr), kw['epochs'])]
     if plan_only: return dict(synset=syn, phases=[dict(name=n, images=k, epochs=e, trainings=trainings) for n, k, e in phases])
+    if s.get('zca'):   # after the plan: a plan needs only the counts, not the whitening of the whole training set
+        w = ZCA().fit(train.images)
+        x, xr, xf = w(x), w(xr), w(xf)
+        test, val = whiten(test, w), whiten(val, w)
     done = iter(range(1, len(phases) + 1))
     def ev(a, b, **o):
         i = next(done)
