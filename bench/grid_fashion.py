@@ -16,7 +16,8 @@ GRIDS = {'idc': (1e-3, 3e-3, 1e-2), 'mas': (1e-3, 3e-3, 1e-2), 'dc': (0.03, 0.1,
          'cafe': (0.03, 0.1, 0.3), 'tm': (10.0, 100.0, 1000.0), 'dm': (0.3, 1.0, 3.0, 10.0)}   # around each method's published value
 EDGES = {(1, 'idc'): (3e-4,), (1, 'mas'): (3e-4,),   # (ipc, method) -> more values, where the first grid's best lay on its edge:
          (1, 'dc'): (3.0,), (1, 'dsa'): (1.0, 3.0), (1, 'cafe'): (0.01,), (10, 'idc'): (0.03,),
-         (10, 'mas'): (0.03,), (10, 'dc'): (3.0,), (10, 'dsa'): (1.0,), (10, 'cafe'): (1.0,)}   # IDC and MAS were first tried at 3e-4 to 3e-3
+         (10, 'mas'): (0.03,), (10, 'dc'): (3.0, 10.0, 30.0), (10, 'dsa'): (1.0, 3.0, 10.0),
+         (10, 'cafe'): (1.0, 3.0, 10.0), (10, 'dm'): (30.0, 100.0)}   # IDC and MAS were first tried at 3e-4 to 3e-3
 EXTRA = {'tm': dict(experts='bench/.grid_experts_fashion')}   # TM: one expert buffer (of the subset less the validation split) for its grid runs
 
 if __name__ == '__main__':

@@ -277,6 +277,11 @@ def _holder_file(path:Path)->Path: return path.with_name(path.name + '.lock.hold
 
 def _lock_key(path)->str: return str(Path(os.path.abspath(Path(path).expanduser())))   # beside the path as given, links not followed
 
+def _on_current_file(lock)->bool:   # an OS lock is on the file now at its path, not on one that a finishing run removed meanwhile
+    fd = None if isinstance(lock, SoftFileLock) else getattr(getattr(lock, '_context', None), 'lock_file_fd', None)
+    try: return fd is None or os.path.samestat(os.fstat(fd), os.stat(lock.lock_file))   # soft locks (and a filelock that does not say): nothing to check
+    except FileNotFoundError: return False
+
 _NO_FLOCK = {errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOLCK, errno.EINVAL}   # a file system without flock
 
 def _os_or_soft_lock(lock_file:str, path:Path):
@@ -305,8 +310,12 @@ def lock_checkpoint(path, # the checkpoint file, or None
     old = _HELD.get(str(path))
     if old is not None: old.release(force=True)   # left held by an earlier run of this process that stopped on an error
     lock = _os_or_soft_lock(str(lock_file), path)
-    try: lock.acquire()
-    except Timeout:
+    for _ in range(3):   # taken as a finishing run removed its lock file, the lock is on the removed file: take it again
+        try: lock.acquire()
+        except Timeout: break   # another run holds it
+        if _on_current_file(lock): break
+        lock.release(force=True)
+    if not lock.is_locked:
         holder = _holder_file(path)
         who = holder.read_text().strip() if holder.is_file() and not holder.is_symlink() else 'holder unknown'
         raise CheckpointInUse(f"checkpoint {str(path)!r} is in use by another run ({who}); wait for it to finish, "
@@ -323,6 +332,7 @@ def release_checkpoint(lock:FileLock):
     "Release a lock taken by `lock_checkpoint` (nothing without one, or when it is no longer held)."
     if lock is None or not lock.is_locked: return
     _holder_file(Path(lock.lock_file[:-len('.lock')])).unlink(missing_ok=True)
+    if not isinstance(lock, SoftFileLock) and _on_current_file(lock): Path(lock.lock_file).unlink(missing_ok=True)   # removed while held: no empty file left
     lock.release(force=True)
 
 def release_checkpoint_at(path, # a checkpoint path, or None

@@ -150,13 +150,13 @@ CPU_PRESETS = {   # dataset -> (its settings under preset='cpu', method -> the m
         dict(width=32, per_class=500, subset_seed=0, eval_epochs=300, eval_repeats=3, inner_loop=10, n_data=256, batch_real=64,
              iterations={'idc': 20, 'perturb': 20, 'mas': 4, 'early': 4}),
         {'idc': dict(lr_img={1: 3e-3, 'else': 1e-2}), 'mas': dict(lr_img={1: 3e-3, 'else': 1e-2}),   # lr_img: the validation grid's choices (below)
-         'dc': dict(iterations=60, lr_img={1: 1.0, 'else': 1.0}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10}),
-         'dsa': dict(iterations=60, lr_img={1: 1.0, 'else': 0.3}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
+         'dc': dict(iterations=60, lr_img={1: 1.0, 'else': 3.0}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10}),
+         'dsa': dict(iterations=60, lr_img={1: 1.0, 'else': 1.0}, batch_real=128, outer_loop={1: 1, 'else': 2}, inner_loop={1: 1, 'else': 10},
                      strategy=_FASHION_DSA),
-         'dm': dict(iterations=200, lr_img={1: 3.0, 'else': 3.0}, batch_real=128, strategy=_FASHION_DSA),
+         'dm': dict(iterations=200, lr_img={1: 3.0, 'else': 10.0}, batch_real=128, strategy=_FASHION_DSA),
          'tm': dict(iterations=60, n_experts=8, buffer_epochs=6, buffer_batch=256, syn_steps=20, expert_epochs=1, max_start_epoch=4,
                     lr_img={1: 100, 'else': 100}, lr_lr=1e-5, lr_teacher=0.01, zca=True, batch_syn=None, strategy=_FASHION_DSA),
-         'cafe': dict(iterations=10, lr_img={1: 0.03, 'else': 0.3}, lr_halve_at=(6, 8, 9), batch_real=64, acc_real=32, window=4,
+         'cafe': dict(iterations=10, lr_img={1: 0.03, 'else': 3.0}, lr_halve_at=(6, 8, 9), batch_real=64, acc_real=32, window=4,
                       outer_cap=6, inner_cap=8)}),
 }
 for _m in ('perturb', 'early'): CPU_PRESETS['fashion_mnist'][1][_m] = CPU_PRESETS['fashion_mnist'][1]['idc' if _m == 'perturb' else 'mas']

@@ -27,8 +27,7 @@ from .folders import class_folders, image_files, read_image_folder, check_export
 from .preflight import as_count, warn_normalisation
 
 # %% auto #0
-__all__ = ['FORMATS', 'main', 'lrs', 'ars', 'infer_space', 'detect_format', 'load_set', 'evaluate_set', 'set_report',
-           'joined_arch']
+__all__ = ['FORMATS', 'lrs', 'ars', 'infer_space', 'detect_format', 'load_set', 'evaluate_set', 'set_report', 'joined_arch']
 
 # %% ../nbs/15_sets.ipynb #b6369d71
 def _to_unit(a:float)->float: return (math.exp(a) - math.exp(-1)) / (math.e - math.exp(-1))   # [-1, 1] -> [0, 1]
@@ -179,7 +178,13 @@ def load_set(path, # a file or folder in one of FORMATS
              zca:bool=False, # distilled in ZCA space (MTT's --zca): the whitening is fitted on `train`
              method:str=None, # the method that made it, when the file does not say
             )->SyntheticSet: # in pixel or normalised units; its settings say what was found
-    "A distilled set of any of FORMATS as a `SyntheticSet`, its format, space and method stated in its settings."
+    """A distilled set of any of FORMATS as a `SyntheticSet`, its format, space and method stated in its settings.
+
+    `path` is this library's `synset.pt` or export folder, a DC/DSA/DM result file (`index` picks the experiment), an MTT run folder
+    (`zca=True` when it was distilled in ZCA space), IDC/Acc-DD saved data (`factor` required) or one folder of images per class.
+    `train` is the real training data it came from: the set must have its classes and image size. Values in [0, 1] are read as pixels,
+    others as normalised with `train`'s mean and std; when they cannot tell, pass `space`. Anything that does not fit is refused with
+    a message naming the fix. Example: `syn = load_set('res_DM_CIFAR10_ConvNet_10ipc.pt', get_dataset('cifar10')[0])`."""
     p, name = Path(path).expanduser(), train.name
     if factor is not None:   # a positive whole number that leaves patches of at least a pixel (0 is not 1, 2.5 is not 2)
         if isinstance(factor, (bool, np.bool_)) or not isinstance(factor, numbers.Integral) or factor < 1:
@@ -259,7 +264,14 @@ def evaluate_set(path:str|Path|SyntheticSet, # a file or folder in one of FORMAT
                  on_phase:callable=None, # called before each evaluation with (its number from 1, their count, its name, images, epochs)
                  plan_only:bool=False, # train nothing: return the set and the evaluations a run would make ('phases')
                 )->dict: # synset, protocol, synthetic, random (EvalResults), full, lrs, ars (with plan_only: synset, phases); with archs, archs and archs_random (name -> EvalResult)
-    "Evaluate a distilled set of any format under one protocol, beside random real images of equal storage, with LRS/ARS when its method is known."
+    """Evaluate a distilled set of any format under one protocol, beside random real images of equal storage, with LRS/ARS when its method is known.
+
+    `path` is what `load_set` reads, or a `SyntheticSet` (what `condense` returns). `protocol` is 'own' (the evaluation of the set's
+    method: its network, augmentation, epochs and learning rate) or one of PROTOCOLS: 'idc', 'dc', 'dsa', 'dm', 'mtt', 'cafe', or
+    'common' (one setting for every set, its learning rate chosen on a validation split of the training data, never the test set).
+    Returns a dict: 'synthetic' and 'random' (EvalResults: mean, std, per-network accuracies, lr, seconds), and with `scores` and a
+    known method 'full', 'lrs' and 'ars' (DD-Ranking's scores; three more evaluations, one on the whole training set); with `archs`,
+    'archs' and 'archs_random'. `mas_evaluate` is the command line. Example: `evaluate_set('synset.pt', 'digits', 'own')['synthetic'].mean`."""
     for k, v in dict(epochs=epochs, repeats=repeats, full_epochs=full_epochs).items():   # 0 epochs would score untrained networks
         if v is not None: as_count(v, f"{k} (--{k.replace('_', '-')})")
     name, train, test = as_train_test(dataset, root)
@@ -356,33 +368,6 @@ def export(self:SyntheticSet, folder, # where to write (created)
     return atomic_write(folder/'datacard.json', lambda f: f.write(json.dumps(card, indent=1, default=str).encode()))
 
 # %% ../nbs/15_sets.ipynb #d47e6a30
-import sys
-from fastcore.script import call_parse, store_true, bool_arg
-
-def main(path:str, # a distilled set: a file, or a folder (MTT's run folder, an export, or one subfolder of images per class)
-         dataset:str='digits', # the dataset it was distilled from: digits, cifar10, cifar100, svhn, mnist, fashion_mnist, ...
-         protocol:str='common', # own (the set's method's), idc, dsa, dm, or common (lr chosen on a validation split)
-         method:str=None, # the method that made it when the file does not say: mas, idc, dc, dsa, dm, mtt, ...
-         index:int=0, # DC/DSA/DM result files: which experiment
-         factor:int=None, # multi-formation factor of the stored images (IDC/Acc-DD data need it)
-         space:str=None, # pixel or normalized, when the values cannot tell
-         zca:store_true=False, # the set was distilled in ZCA space (MTT's --zca)
-         epochs:int=None, # epochs of each evaluation (default: the dataset preset's)
-         repeats:int=None, # networks per evaluation (default: the preset's)
-         scores:bool_arg=True, # LRS and ARS when the method is known (three more evaluations)
-         seed:int=0, # seed of the random subset and of the networks
-         device:str=None, # cpu, cuda, ... (default: CUDA when available)
-         root:str='data', # data folder of the torchvision datasets
-         arch:str=None, # networks to train the set on as well: resnet18, vgg11, convnet_bn, ... (repeat --arch, or a comma-separated list)
-        ):
-    "Evaluate a distilled set of this library or of another codebase under one protocol, beside random real images of equal storage."
-    archs = [a for v in ([arch] if isinstance(arch, str) else arch or []) for a in v.split(',') if a]
-    try: evaluate_set(path, dataset, protocol, method, index, factor, space, zca, epochs, repeats, scores, seed=seed, device=device, root=root, archs=archs)
-    except KeyboardInterrupt: print("mas_evaluate: interrupted.", file=sys.stderr); raise SystemExit(130)
-    except Exception as e:   # every error in one line; an unexpected kind is named
-        known = isinstance(e, (ValueError, TypeError, OSError, RuntimeError))
-        raise SystemExit(f"mas_evaluate: {'' if known else type(e).__name__ + ': '}{(str(e).strip().splitlines() or [type(e).__name__])[0]}")
-
 def joined_arch(argv:list, # the command line's arguments, without the program's name
                )->list:
     "`argv` with its --arch values joined into one comma-separated --arch (argparse keeps only the last of a repeated option)."
@@ -392,6 +377,3 @@ def joined_arch(argv:list, # the command line's arguments, without the program's
         elif a.startswith('--arch='): vals.append(a[len('--arch='):])
         else: rest.append(a)
     return rest + (['--arch', ','.join(vals)] if vals else [])
-
-if __name__ == '__main__': sys.argv[1:] = joined_arch(sys.argv[1:])
-main = call_parse(main)   # as the last statement of its cell: `python -m mas_nbdev.sets` runs main here
