@@ -19,6 +19,10 @@ def _norm2d(kind:str, c:int)->nn.Module:
     raise ValueError(f"unknown norm {kind!r}; choose 'instance', 'batch' or 'none'.")
 
 def _hw(im_size)->tuple: return (im_size, im_size) if isinstance(im_size, int) else tuple(im_size)
+def _padded_28(im_size)->tuple:
+    "((h, w) after the first convolution's padding, whether it pads): 28x28 images are padded to 32x32, as the source does for MNIST."
+    h, w = _hw(im_size)
+    return ((32, 32), True) if (h, w) == (28, 28) else ((h, w), False)
 
 def _check_side(h:int, w:int, im_size, name:str):
     if h < 1 or w < 1: raise ValueError(f"im_size {im_size} is too small for {name}: its feature maps would vanish.")
@@ -68,9 +72,7 @@ class AlexNet(_Net):
                  norm:str='none', # 'none' (the source's AlexNet), 'batch' (AlexNetBN) or 'instance'
                 ):
         super().__init__()
-        h, w = _hw(im_size)
-        pad28 = (h, w) == (28, 28)
-        if pad28: h, w = 32, 32
+        (h, w), pad28 = _padded_28(im_size)   # 28x28 images padded to 32x32 by the first convolution
         layers, c = [], channels
         for out, k, pad, pool in ((128, 5, 4 if pad28 else 2, True), (192, 5, 2, True), (256, 3, 1, False), (192, 3, 1, False), (192, 3, 1, True)):
             layers += [nn.Conv2d(c, out, k, padding=pad), _norm2d(norm, out), nn.ReLU()] + ([nn.MaxPool2d(2)] if pool else [])
@@ -91,9 +93,7 @@ class VGG11(_Net):
                  norm:str='instance', # 'instance' (the source's VGG11), 'batch' (VGG11BN) or 'none'
                 ):
         super().__init__()
-        h, w = _hw(im_size)
-        pad28 = (h, w) == (28, 28)
-        if pad28: h, w = 32, 32
+        (h, w), pad28 = _padded_28(im_size)   # 28x28 images padded to 32x32 by the first convolution
         layers, c = [], channels
         for i, v in enumerate(VGG11_CFG):
             if v != 'M':

@@ -36,7 +36,7 @@ def readme()->str:
     md = '\n\n'.join(''.join(c['source']).strip('\n') for c in nb['cells'] if c['cell_type'] == 'markdown') + '\n'
     return for_github(md, site())
 
-SHOWN = [('table_fashion_mnist.json', 'fashion_mnist', 1)]   # results tables the landing page shows: (file in nbs/figures, dataset, ipc)
+SHOWN = [('table_fashion_mnist.json', 'fashion_mnist', 1), ('table_fashion_mnist.json', 'fashion_mnist', 10)]   # results tables the landing page shows: (file in nbs/figures, dataset, ipc)
 
 def stale_tables(text:str)->list:
     "The SHOWN tables that README's text does not hold as the committed results give them now."
