@@ -161,5 +161,5 @@ def main():
 if __name__ == '__main__':
     try: main()
     except KeyboardInterrupt:   # Ctrl-C: every finished run is saved already
-        print("\nrun_table: interrupted; every finished run is saved in the results file: rerun the same command to continue.", file=sys.stderr)
+        print("\nrun_table: interrupted; every finished run is saved in the results file, with its scores: rerun the same command to continue.", file=sys.stderr)
         sys.exit(130)

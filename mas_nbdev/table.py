@@ -19,7 +19,7 @@ from .experiments import load_results, write_results, run_jobs, run_settings, gr
 
 # %% auto #0
 __all__ = ['TABLE_ROWS', 'TABLE_GRIDS', 'TABLE_FRACTIONS', 'table_lr_img', 'reference_key', 'table_scores', 'table_experiment',
-           'cross_arch', 'cross_arch_table']
+           'finish_table', 'cross_arch', 'cross_arch_table']
 
 # %% ../nbs/15b_table.ipynb #c4c5aa42
 TABLE_ROWS = {   # row of the table -> (method, how many times fewer outer iterations than IDC's; None: the method's own budget; 0: none, the initial images)
@@ -202,18 +202,15 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
                                              overrides={**kw, **({'pool': pool} if pool else {})})))
     run_jobs(results, 'reference', _after_first_seed(res, refs, common_once, 'reference')[0], workers, verbose, 'mas_nbdev.table:_reference_job')
     run_jobs(results, 'reference', _after_first_seed(load_results(results), refs, common_once, 'reference')[1], workers, verbose, 'mas_nbdev.table:_reference_job')
-    if workers > 1:   # each buffer and pool first, by one run, so that parallel runs read it instead of each building it
-        first = list({j[2]['experts']: j for j in jobs if j[2]['experts'] is not None}.values())
-        first += list({j[2]['overrides']['pool']: j for j in jobs if j[2]['overrides'].get('pool')}.values())
-        run_jobs(results, 'runs', first, workers, verbose, 'mas_nbdev.table:_table_job')
-    run_jobs(results, 'runs', _after_first_seed(load_results(results), jobs, common_once, 'runs')[0], workers, verbose, 'mas_nbdev.table:_table_job')
-    res = run_jobs(results, 'runs', _after_first_seed(load_results(results), jobs, common_once, 'runs')[1], workers, verbose, 'mas_nbdev.table:_table_job')
-    res.setdefault('lr_img', {}).update(chosen)
-    _shared_setup(res, dataset)
-    for k in res['runs']:
-        if res['runs'][k]['dataset'] == dataset: res['runs'][k].update(table_scores(res, k))
-    write_results(res, results)
-    return res
+    try:
+        if workers > 1:   # each buffer and pool first, by one run, so that parallel runs read it instead of each building it
+            first = list({j[2]['experts']: j for j in jobs if j[2]['experts'] is not None}.values())
+            first += list({j[2]['overrides']['pool']: j for j in jobs if j[2]['overrides'].get('pool')}.values())
+            run_jobs(results, 'runs', first, workers, verbose, 'mas_nbdev.table:_table_job')
+        run_jobs(results, 'runs', _after_first_seed(load_results(results), jobs, common_once, 'runs')[0], workers, verbose, 'mas_nbdev.table:_table_job')
+        run_jobs(results, 'runs', _after_first_seed(load_results(results), jobs, common_once, 'runs')[1], workers, verbose, 'mas_nbdev.table:_table_job')
+    except KeyboardInterrupt: finish_table(results, dataset, chosen); raise   # stopped: the runs that finished are scored all the same
+    return finish_table(results, dataset, chosen)
 
 def _after_first_seed(res:dict, jobs:list, once:bool, section:str)->tuple:
     "(the jobs to run first, the others): with `once`, the first seed of each (ipc, row) first, and the others given its 'common' lr."
@@ -227,6 +224,19 @@ def _after_first_seed(res:dict, jobs:list, once:bool, section:str)->tuple:
     rest = [(k, w, dict(j, common_lr=done[firsts[group(k)]]['common']['lr'], arch_lrs={a: e['lr'] for a, e in done[firsts[group(k)]].get('archs', {}).items()})) for k, w, j in jobs
             if j['ipc'] is not None and firsts[group(k)] != k and firsts[group(k)] in done]
     return first, rest
+
+# %% ../nbs/15b_table.ipynb #fintab01
+def finish_table(results:str|Path, # the results file of table_experiment
+                 dataset:str, # whose runs to finish
+                 chosen:dict=None, # the lr_img choices to record beside the runs (table_experiment's)
+                )->dict: # the results, as saved
+    "Record each finished run's setup cost (shared setups counted in full) and its LRS/ARS: the end of `table_experiment`, also when it is stopped."
+    res = load_results(results)
+    res.setdefault('lr_img', {}).update(chosen or {})
+    _shared_setup(res, dataset)
+    for k, r in res['runs'].items():
+        if r['dataset'] == dataset: r.update(table_scores(res, k))
+    return write_results(res, results)
 
 # %% ../nbs/15b_table.ipynb #47969571
 import numpy as np
