@@ -137,7 +137,7 @@ def evaluate_cli(path:str, # a distilled set: a file, or a folder (MTT's run fol
         if i > 1: seconds.append(time.perf_counter() - t[0]); print(f"  done in {seconds[-1]:.0f} s", flush=True)
         t[0] = time.perf_counter(); print(f"[{i}/{n}] {what} ({images} images, {epochs} epochs) ...", flush=True)
     r = evaluate_set(syn, (train, test), scores=with_scores, verbose=False, on_phase=phase, **kw)
-    seconds.append(time.perf_counter() - t[0]); print(f"  done in {seconds[-1]:.0f} s")
+    seconds.append(time.perf_counter() - t[0]); print(f"  done in {seconds[-1]:.0f} s\n")   # a blank line, then the report
     print(set_report(r))
     rec = evaluation_results(r, seconds, dict(path=str(path), dataset=name, device=device, seed=seed, scores=with_scores))
     written = [atomic_write(out_file, lambda f: f.write(json.dumps(rec, indent=1, default=str).encode()))]
