@@ -24,7 +24,7 @@ results file are not counted), in under a minute.
 import argparse, atexit, contextlib, shutil, sys, tempfile, time
 from pathlib import Path
 import torch
-from mas_nbdev.table import table_experiment, TABLE_ROWS, TABLE_FRACTIONS
+from mas_nbdev.table import table_experiment, reference_key, TABLE_ROWS, TABLE_FRACTIONS
 from mas_nbdev.figures import results_table, table_ranking, table_speedup, figure3, figure4
 
 DATASETS = {   # dataset -> the command's defaults for it
@@ -35,7 +35,7 @@ DATASETS = {   # dataset -> the command's defaults for it
                           pools='runs/pools/fashion_mnist'),
 }
 
-def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int, workers:int, results:Path):
+def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int, workers:int, results:Path, experts:Path):
     """The wall time of what the command has left to run (runs already in `results` are not counted), from one timed step of each
     phase: an outer iteration of each method at each ipc, a short training of each set size, an epoch over the training data."""
     import warnings; warnings.filterwarnings('ignore')
@@ -51,7 +51,7 @@ def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int,
     from mas_nbdev.synthetic import decoded_per_class
     t_start = time.perf_counter()
     done = load_results(results)
-    has = lambda key: key in done['runs'] or key in done['reference']
+    ran = lambda ipc, row, sd: f"{dataset}/ipc{ipc}/{row}/seed{sd}" in done['runs']   # table_experiment's run keys
     train, test = get_dataset(dataset)
     kw = cfg['overrides']
     s0 = condense_settings(dataset, 1, 'mas', **kw)
@@ -73,7 +73,7 @@ def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int,
     val_seconds = lambda per_class: epoch_seconds(per_class) * eval_epochs + test_pass * n_val / len(test)   # one on the validation split
     steps, tmp = {}, tempfile.mkdtemp(prefix='run_table_estimate_')
     atexit.register(shutil.rmtree, tmp, True)   # the small expert buffer and pool go, however the estimate ends
-    no_count = lambda fn: (fn(), 0)   # FLOPs are not needed here, and counting them takes longer than the step
+    no_count = lambda fn: (fn(), 0)   # FLOPs are not needed here, and counting them slows the one step timed (by half, DC's at ipc 10)
     def step_seconds(ipc, method, s):   # one outer iteration of `method` at `ipc`, timed once (MAS's two rows share it)
         if (ipc, method) not in steps:
             small = (dict(inner_loop=1) if method == 'idc' else dict(inner_loop=1, pool_size=1, pool_epochs=1) if method == 'mas' else   # one inner step; a one-network, one-epoch pool
@@ -83,12 +83,12 @@ def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int,
                 syn = condense((train, few), ipc, method, iterations=1, progress=False, device='cpu', **kw, **small)
             steps[ipc, method] = syn.history[0]['seconds'] * (s['inner_loop'] if method in ('idc', 'mas') else 1)
         return steps[ipc, method]
-    total, lines, left = 0., [], {'runs': 0, 'done': 0}
+    total, lines, n_left, n_done = 0., [], 0, 0
     for ipc in cfg['ipcs']:
         seeds = cfg['seeds'][ipc]
         for row in rows:
-            todo = [sd for sd in seeds if not has(f"{dataset}/ipc{ipc}/{row}/seed{sd}")]
-            left['runs'] += len(todo); left['done'] += len(seeds) - len(todo)
+            todo = [sd for sd in seeds if not ran(ipc, row, sd)]
+            n_left += len(todo); n_done += len(seeds) - len(todo)
             if not todo: lines.append(f"  ipc {ipc:2d} {row:8s} done ({len(seeds)} seeds)"); continue
             method, fewer = TABLE_ROWS[row]
             s = condense_settings(dataset, ipc, method, **kw)
@@ -104,16 +104,16 @@ def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int,
                          f"x {len(todo)} seed(s) of {len(seeds)}: {row_total / 60:5.1f} min")
     epoch = epoch_seconds(len(data) // k)   # one epoch over the training data (a pool member's or an expert's, about)
     pool, tm = condense_settings(dataset, 1, 'mas', **kw), condense_settings(dataset, 1, 'tm', **kw)
-    pool_dir, expert_dir = Path(cfg['pools'] or tmp), Path(f'runs/experts/{dataset}')
-    mas_seeds = {sd for ipc in cfg['ipcs'] for sd in cfg['seeds'][ipc] for row in rows if TABLE_ROWS[row][0] == 'mas' and not has(f"{dataset}/ipc{ipc}/{row}/seed{sd}")}
+    pool_dir = Path(cfg['pools'] or tmp)
+    mas_seeds = {sd for ipc in cfg['ipcs'] for sd in cfg['seeds'][ipc] for row in rows if TABLE_ROWS[row][0] == 'mas' and not ran(ipc, row, sd)}
     setups = pool['pool_size'] * pool['pool_epochs'] * epoch * sum(not any(pool_dir.glob(f'*_seed{sd}.pt')) for sd in mas_seeds)
-    if 'tm' in rows and len(list(expert_dir.rglob('expert_*.pt'))) < tm['n_experts']: setups += tm['n_experts'] * tm['buffer_epochs'] * epoch
-    refs = sum((2 * eval_seconds(ipc) + (0 if cfg['common_once'] else 5 * val_seconds(ipc))) * sum(not has(f"{dataset}/ipc{ipc}/random/seed{sd}") for sd in cfg['seeds'][ipc])
-               for ipc in cfg['ipcs']) + (0 if has(f"{dataset}/full") else (full_epochs * epoch + test_pass) * 6)
+    if 'tm' in rows and len(list(Path(experts).rglob('expert_*.pt'))) < tm['n_experts']: setups += tm['n_experts'] * tm['buffer_epochs'] * epoch
+    refs = sum((2 * eval_seconds(ipc) + (0 if cfg['common_once'] else 5 * val_seconds(ipc))) * sum(reference_key(dataset, ipc, sd) not in done['reference'] for sd in cfg['seeds'][ipc])
+               for ipc in cfg['ipcs']) + (0 if reference_key(dataset, None, 0) in done['reference'] else (full_epochs * epoch + test_pass) * 6)
     total += setups + refs
     print('\n'.join(lines))
     print(f"  setups (MAS's pools, TM's experts) {setups / 60:.1f} min; random real images and the full training set {refs / 60:.1f} min")
-    print(f"estimate: {left['runs']} runs left ({left['done']} done in {results}), {total / 60:.0f} min of runs; about {total / 60 / workers:.0f} min "
+    print(f"estimate: {n_left} runs left ({n_done} done in {results}), {total / 60:.0f} min of runs; about {total / 60 / workers:.0f} min "
           f"of wall time with {workers} workers (timed in {time.perf_counter() - t_start:.0f} s)")
 
 def main():
@@ -136,12 +136,13 @@ def main():
         if unknown: p.error(f"--ipcs {unknown}: {args.dataset}'s table has seeds for ipc {cfg['ipcs']} only")
         cfg['ipcs'] = args.ipcs
     out = Path(args.results or cfg['results'])
-    if args.estimate: return estimate(args.dataset, cfg, args.rows, args.eval_epochs, args.full_epochs, args.workers, out)
+    experts = args.experts or f'runs/experts/{args.dataset}'
+    if args.estimate: return estimate(args.dataset, cfg, args.rows, args.eval_epochs, args.full_epochs, args.workers, out, experts)
     out.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     res = table_experiment(out, args.dataset, cfg['ipcs'], args.rows, cfg['seeds'], eval_epochs=args.eval_epochs, full_epochs=args.full_epochs,
                            lr_grid=tuple(args.common_lrs), common_once=cfg['common_once'], fractions=cfg['fractions'], grids=cfg['grids'],
-                           experts=args.experts or f'runs/experts/{args.dataset}', pools=cfg['pools'], workers=args.workers,
+                           experts=experts, pools=cfg['pools'], workers=args.workers,
                            device='cpu', **cfg['overrides'])
     wall = time.perf_counter() - t0
     shown = sorted({r['ipc'] for r in res['runs'].values() if r['dataset'] == args.dataset})   # every ipc in the file, not only those run now

@@ -277,9 +277,12 @@ def _holder_file(path:Path)->Path: return path.with_name(path.name + '.lock.hold
 
 def _lock_key(path)->str: return str(Path(os.path.abspath(Path(path).expanduser())))   # beside the path as given, links not followed
 
-def _on_current_file(lock)->bool:   # an OS lock is on the file now at its path, not on one that a finishing run removed meanwhile
-    fd = None if isinstance(lock, SoftFileLock) else getattr(getattr(lock, '_context', None), 'lock_file_fd', None)
-    try: return fd is None or os.path.samestat(os.fstat(fd), os.stat(lock.lock_file))   # soft locks (and a filelock that does not say): nothing to check
+def _lock_fd(lock):   # the descriptor of an OS lock; None for a soft lock, or a filelock that does not expose it
+    return None if isinstance(lock, SoftFileLock) else getattr(getattr(lock, '_context', None), 'lock_file_fd', None)
+
+def _on_current_file(lock)->bool:   # the lock is on the file now at its path, not on one that a finishing run removed meanwhile
+    fd = _lock_fd(lock)
+    try: return fd is None or os.path.samestat(os.fstat(fd), os.stat(lock.lock_file))   # no descriptor: nothing to check
     except FileNotFoundError: return False
 
 _NO_FLOCK = {errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOLCK, errno.EINVAL}   # a file system without flock
@@ -332,7 +335,7 @@ def release_checkpoint(lock:FileLock):
     "Release a lock taken by `lock_checkpoint` (nothing without one, or when it is no longer held)."
     if lock is None or not lock.is_locked: return
     _holder_file(Path(lock.lock_file[:-len('.lock')])).unlink(missing_ok=True)
-    if not isinstance(lock, SoftFileLock) and _on_current_file(lock): Path(lock.lock_file).unlink(missing_ok=True)   # removed while held: no empty file left
+    if _lock_fd(lock) is not None and _on_current_file(lock): Path(lock.lock_file).unlink(missing_ok=True)   # removed while held, only where a new run can tell (a soft lock's release removes its own)
     lock.release(force=True)
 
 def release_checkpoint_at(path, # a checkpoint path, or None
