@@ -51,7 +51,7 @@ def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int,
     from mas_nbdev.synthetic import decoded_per_class
     t_start = time.perf_counter()
     done = load_results(results)
-    ran = lambda ipc, row, sd: f"{dataset}/ipc{ipc}/{row}/seed{sd}" in done['runs']   # table_experiment's run keys
+    ran = lambda ipc, row, sd: f"{dataset}/ipc{ipc}/{row}/seed{sd}" in done.get('runs', {})   # table_experiment's run keys
     train, test = get_dataset(dataset)
     kw = cfg['overrides']
     s0 = condense_settings(dataset, 1, 'mas', **kw)
@@ -77,7 +77,8 @@ def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int,
     def step_seconds(ipc, method, s):   # one outer iteration of `method` at `ipc`, timed once (MAS's two rows share it)
         if (ipc, method) not in steps:
             small = (dict(inner_loop=1) if method == 'idc' else dict(inner_loop=1, pool_size=1, pool_epochs=1) if method == 'mas' else   # one inner step; a one-network, one-epoch pool
-                     dict(n_experts=1, max_start_epoch=1, buffer_epochs=1 + s['expert_epochs'], experts=f'{tmp}/experts') if method == 'tm' else {})   # a one-expert buffer
+                     dict(n_experts=1, max_start_epoch=1, buffer_epochs=1 + s['expert_epochs'], experts=f'{tmp}/experts', per_class=10) if method == 'tm' else {})   # a one-expert buffer,
+            # trained on 10 images per class: TM's outer iteration trains the student on the synthetic images alone, so the expert's data does not change its time
             with contextlib.ExitStack() as stack:
                 for m in (mas_nbdev.baselines, mas_nbdev.cafe, mas_nbdev.condense, mas_nbdev.matching): stack.enter_context(mock.patch.object(m, 'flops_of', no_count))
                 syn = condense((train, few), ipc, method, iterations=1, progress=False, device='cpu', **kw, **small)
@@ -108,8 +109,8 @@ def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int,
     mas_seeds = {sd for ipc in cfg['ipcs'] for sd in cfg['seeds'][ipc] for row in rows if TABLE_ROWS[row][0] == 'mas' and not ran(ipc, row, sd)}
     setups = pool['pool_size'] * pool['pool_epochs'] * epoch * sum(not any(pool_dir.glob(f'*_seed{sd}.pt')) for sd in mas_seeds)
     if 'tm' in rows and len(list(Path(experts).rglob('expert_*.pt'))) < tm['n_experts']: setups += tm['n_experts'] * tm['buffer_epochs'] * epoch
-    refs = sum((2 * eval_seconds(ipc) + (0 if cfg['common_once'] else 5 * val_seconds(ipc))) * sum(reference_key(dataset, ipc, sd) not in done['reference'] for sd in cfg['seeds'][ipc])
-               for ipc in cfg['ipcs']) + (0 if reference_key(dataset, None, 0) in done['reference'] else (full_epochs * epoch + test_pass) * 6)
+    refs = sum((2 * eval_seconds(ipc) + (0 if cfg['common_once'] else 5 * val_seconds(ipc))) * sum(reference_key(dataset, ipc, sd) not in done.get('reference', {}) for sd in cfg['seeds'][ipc])
+               for ipc in cfg['ipcs']) + (0 if reference_key(dataset, None, 0) in done.get('reference', {}) else (full_epochs * epoch + test_pass) * 6)
     total += setups + refs
     print('\n'.join(lines))
     print(f"  setups (MAS's pools, TM's experts) {setups / 60:.1f} min; random real images and the full training set {refs / 60:.1f} min")

@@ -167,20 +167,23 @@ def plot_curves(res:dict, dataset:str, ipc:int,
     "Test accuracy (mean and one std over seeds) against cumulative cost, one line per method; a setup cost (MAS's pool, TM's experts) is marked by a dotted start."
     import matplotlib.pyplot as plt
     if ax is None: _, ax = plt.subplots(figsize=(5, 3.6))
-    for m, c in _curves(res, dataset, ipc, methods, by).items():
+    curves = _curves(res, dataset, ipc, methods, by)
+    seeds = {c['seeds'] for c in curves.values()}   # one count for every curve: said once in the panel's title (a shared legend then fits every panel)
+    for m, c in curves.items():
         label, color, marker = STYLE[m]
         if x == 'iterations' and c['iterations'][0] == 0: c = {**c, 'iterations': np.where(c['iterations'] == 0, 0.5, c['iterations'])}   # log axis: the start at 1/2
         xs, unit = c[x] / (1e9 if x == 'flops' else 1), 1e9 if x == 'flops' else 1
         setup = c.get(f'setup_{x}', 0) / unit if x != 'iterations' else 0
         if setup > 0:   # where the run's cost starts: the setup alone, joined to its first checkpoint
             ax.plot([setup, xs[0]], [c['acc'][0]] * 2, ls=':', color=color, marker='|', ms=9, lw=1)
-        ax.plot(xs, c['acc'], marker=marker, color=color, label=f"{label}, {c['seeds']} seed{'s' * (c['seeds'] != 1)}", ms=4)
+        ax.plot(xs, c['acc'], marker=marker, color=color, label=label if len(seeds) == 1 else f"{label}, {c['seeds']} seed{'s' * (c['seeds'] != 1)}", ms=4)
         ax.fill_between(xs, c['acc'] - c['acc_std'], c['acc'] + c['acc_std'], color=color, alpha=0.15)
     ax.set_xscale('log')
     ax.set_xlabel({'iterations': 'outer iterations (0, the initial images, drawn at 1/2)' if any(c['iterations'][0] == 0 for c in _curves(res, dataset, ipc, methods, by).values()) else 'outer iterations', 'seconds': 'condensation time (s, setup included; | = setup alone)',
                    'flops': 'condensation GFLOPs (setup included; | = setup alone)'}[x])
     ax.set_ylabel('test accuracy (%)'); ax.grid(alpha=0.3, which='both')
-    ax.set_title(f"{dataset}, {ipc} image(s) per class", fontsize=10)
+    n = next(iter(seeds)) if len(seeds) == 1 else None
+    ax.set_title(f"{dataset}, {ipc} image(s) per class" + (f", {n} seed{'s' * (n != 1)}" if n else ''), fontsize=10)
     return ax
 
 def _legend(fig, ax):

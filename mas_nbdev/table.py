@@ -4,7 +4,7 @@
 
 # %% ../nbs/15b_table.ipynb #debe0f4d
 from __future__ import annotations
-import time
+import time, warnings
 from pathlib import Path
 import torch
 from .data import class_subset
@@ -127,6 +127,10 @@ def _shared_setup(res:dict, dataset:str):
     built = {}
     for r in res['runs'].values():
         if r['dataset'] == dataset and r.get('pool_file') and r['pool_seconds'] > 0: built[r['pool_file']] = (r['pool_seconds'], r['pool_flops'])
+    unknown = sorted({r['pool_file'] for r in res['runs'].values() if r['dataset'] == dataset and r.get('pool_file') and r['pool_file'] not in built})
+    if unknown: warnings.warn(f"no run in this results file built the pool(s) {[Path(p).name for p in unknown]} (a run that was stopped, or another "
+                              "results file, did): the runs that loaded them show no setup cost. Delete those pool files and the runs that loaded "
+                              "them from the results, and rerun, to measure it.")
     for r in res['runs'].values():
         if r['dataset'] != dataset: continue
         shared = r.get('pool_file') in built or r['method'] == 'tm'   # TM's runs share one expert buffer (each reports its whole cost)
@@ -204,8 +208,11 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
     run_jobs(results, 'reference', _after_first_seed(load_results(results), refs, common_once, 'reference')[1], workers, verbose, 'mas_nbdev.table:_reference_job')
     try:
         if workers > 1:   # each buffer and pool first, by one run, so that parallel runs read it instead of each building it
-            first = list({j[2]['experts']: j for j in jobs if j[2]['experts'] is not None}.values())
-            first += list({j[2]['overrides']['pool']: j for j in jobs if j[2]['overrides'].get('pool')}.values())
+            builders = {}   # the first run that uses each buffer or pool builds it (TM's buffer: its seed 0, the run that chooses the row's lrs under common_once)
+            for j in jobs:
+                for shared in (j[2]['experts'], j[2]['overrides'].get('pool')):
+                    if shared is not None: builders.setdefault(shared, j)
+            first = list({id(j): j for j in builders.values()}.values())
             run_jobs(results, 'runs', first, workers, verbose, 'mas_nbdev.table:_table_job')
         run_jobs(results, 'runs', _after_first_seed(load_results(results), jobs, common_once, 'runs')[0], workers, verbose, 'mas_nbdev.table:_table_job')
         run_jobs(results, 'runs', _after_first_seed(load_results(results), jobs, common_once, 'runs')[1], workers, verbose, 'mas_nbdev.table:_table_job')
