@@ -103,7 +103,8 @@ def estimate(dataset:str, cfg:dict, rows:list, eval_epochs:int, full_epochs:int,
             total += row_total
             lines.append(f"  ipc {ipc:2d} {row:8s} {its:4d} iterations x {step:5.1f} s + {n_own + 2} evaluations x {eval_seconds(n):5.1f} s, "
                          f"x {len(todo)} seed(s) of {len(seeds)}: {row_total / 60:5.1f} min")
-    epoch = epoch_seconds(len(data) // k)   # one epoch over the training data (a pool member's or an expert's, about)
+    per = len(data) // k   # one epoch over the training data (a pool member's or an expert's, about): from 100 images per class, scaled (batches of 256)
+    epoch = epoch_seconds(min(per, 100)) * per / min(per, 100)
     pool, tm = condense_settings(dataset, 1, 'mas', **kw), condense_settings(dataset, 1, 'tm', **kw)
     pool_dir = Path(cfg['pools'] or tmp)
     mas_seeds = {sd for ipc in cfg['ipcs'] for sd in cfg['seeds'][ipc] for row in rows if TABLE_ROWS[row][0] == 'mas' and not ran(ipc, row, sd)}
