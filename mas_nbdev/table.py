@@ -176,7 +176,7 @@ def table_experiment(results:str|Path, # path of the JSON results file (created 
     on_archs = {'archs': list(archs)} if archs else {}   # in a run's settings only when asked for: the results of a table without them stay valid
     ref_want = dict(protocol='common', eval_epochs=eval_epochs, eval_repeats=eval_repeats, lr_grid=list(lr_grid), **net,
                     **({'common_lr': 'first seed'} if common_once else {}))
-    refs = [(reference_key(dataset, None, 0), dict(ref_want, eval_epochs=full_epochs), dict(base, ipc=None, seed=0, eval_epochs=full_epochs))]
+    refs = [(reference_key(dataset, None, 0), dict(ref_want, eval_epochs=full_epochs), dict(base, ipc=None, seed=0, eval_epochs=full_epochs, archs=[]))]   # the ceiling (LRS's), on the condensation network only
     refs += [(reference_key(dataset, i, sd), dict(ref_want, ipc=i, seed=sd, **on_archs), dict(base, ipc=i, seed=sd)) for i in ipcs for sd in seeds_of(i)]
     res, jobs, chosen = load_results(results), [], {}
     for i in ipcs:
