@@ -29,7 +29,7 @@ import argparse, sys, time
 from pathlib import Path
 import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from mas_nbdev.table import table_experiment, cross_arch_table, TABLE_ROWS
+from mas_nbdev.table import table_experiment, cross_arch_table, reference_key, TABLE_ROWS
 from mas_nbdev.experiments import load_results, write_results, committed_results
 from mas_nbdev.evaluate import COMMON_LR_GRID
 from run_table import DATASETS
@@ -90,7 +90,7 @@ def main():
     a.results = a.results or f'nbs/figures/cross_arch_{a.dataset}.json'
     runs = Path(a.runs or ('runs/cross_arch' if digits else 'runs'))
     experts, pools = (runs/'experts', runs/'pools') if digits else (runs/'experts'/a.dataset, runs/'pools'/a.dataset)
-    full = f'{a.dataset}/full'   # the ceiling LRS needs (the whole subset under 'common', 30 epochs): Fashion-MNIST's is the table's, made with the same settings
+    full = reference_key(a.dataset, None, 0)   # the ceiling LRS needs (the whole subset under 'common', 30 epochs): Fashion-MNIST's is the table's, made with the same settings
     if not digits and full not in load_results(a.results).get('reference', {}):
         tab = load_results(committed_results(f'table_{a.dataset}.json'))['reference']
         if full in tab: write_results({'runs': {}, 'reference': {full: tab[full]}}, a.results)

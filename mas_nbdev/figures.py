@@ -179,7 +179,7 @@ def plot_curves(res:dict, dataset:str, ipc:int,
         ax.plot(xs, c['acc'], marker=marker, color=color, label=label if len(seeds) == 1 else f"{label}, {c['seeds']} seed{'s' * (c['seeds'] != 1)}", ms=4)
         ax.fill_between(xs, c['acc'] - c['acc_std'], c['acc'] + c['acc_std'], color=color, alpha=0.15)
     ax.set_xscale('log')
-    ax.set_xlabel({'iterations': 'outer iterations (0, the initial images, drawn at 1/2)' if any(c['iterations'][0] == 0 for c in _curves(res, dataset, ipc, methods, by).values()) else 'outer iterations', 'seconds': 'condensation time (s, setup included; | = setup alone)',
+    ax.set_xlabel({'iterations': 'outer iterations (0, the initial images, drawn at 1/2)' if any(c['iterations'][0] == 0 for c in curves.values()) else 'outer iterations', 'seconds': 'condensation time (s, setup included; | = setup alone)',
                    'flops': 'condensation GFLOPs (setup included; | = setup alone)'}[x])
     ax.set_ylabel('test accuracy (%)'); ax.grid(alpha=0.3, which='both')
     n = next(iter(seeds)) if len(seeds) == 1 else None

@@ -45,9 +45,9 @@ def stale_tables(text:str)->list:
     sys.path.insert(0, str(ROOT))
     from mas_nbdev.experiments import load_results
     from mas_nbdev.figures import results_table, table_speedup
-    out = []
+    out, files = [], {name: load_results(ROOT/'nbs'/'figures'/name) for name, *_ in SHOWN}   # each file read once
     for name, dataset, ipc, which in SHOWN:
-        table = {'results': results_table, 'speedup': table_speedup}[which](load_results(ROOT/'nbs'/'figures'/name), dataset, ipc)
+        table = {'results': results_table, 'speedup': table_speedup}[which](files[name], dataset, ipc)
         if table not in text: out.append(f"{name} ({dataset}, ipc {ipc}, {which}):\n{table}")
     return out
 
